@@ -1,0 +1,28 @@
+# Two commands set up everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint bench-fanout clean
+
+$(STAMP): requirements/base.txt requirements/local.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements/local.txt
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m scorekeeper.runstack
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+bench-fanout: $(STAMP)
+	$(PY) -m bench.fanout
+
+clean:
+	rm -rf $(VENV) var

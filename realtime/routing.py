@@ -1,0 +1,3 @@
+"""WebSocket URL routes (consumers arrive with the live scoreboard)."""
+
+websocket_urlpatterns: list = []

@@ -1,0 +1,159 @@
+"""Settings shared by every environment, read from the environment (django-environ).
+
+Each integration has one commented section. ``local``, ``test`` and ``production`` import this
+module and change only what differs.
+"""
+
+import os
+from pathlib import Path
+
+import environ
+
+from scorekeeper.embedded import shared_services
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+env = environ.Env()
+
+# --- Core ----------------------------------------------------------------------------------------
+SECRET_KEY = env("SECRET_KEY", default="")
+DEBUG = env.bool("DEBUG", default=False)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+ROOT_URLCONF = "scorekeeper.urls"
+ASGI_APPLICATION = "scorekeeper.asgi.application"
+WSGI_APPLICATION = None
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+INSTALLED_APPS = [
+    "daphne",  # only for its runserver; production serves ASGI with Uvicorn (see README)
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_celery_beat",
+    "psqlextra",
+    "games",
+    "events",
+    "leaderboards",
+    "realtime",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start without it
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "/"
+
+# --- Embedded servers ----------------------------------------------------------------------------
+# With DATABASE_URL / REDIS_URL unset, start (or reuse) PostgreSQL and Redis under var/.
+_embedded = shared_services().acquire(
+    postgres="DATABASE_URL" not in os.environ, redis="REDIS_URL" not in os.environ
+)
+EMBEDDED_SERVICES = sorted(_embedded)
+
+# --- PostgreSQL ----------------------------------------------------------------------------------
+# Django's native psycopg 3 pool; it requires CONN_MAX_AGE = 0.
+DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=20)
+
+
+def _database(url: str) -> dict:
+    config = env.db_url_config(url)
+    config["ENGINE"] = "psqlextra.backend"  # django-postgres-extra: partitioned tables
+    config["CONN_MAX_AGE"] = 0
+    config.setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": DATABASE_POOL_MAX_SIZE,
+        "timeout": 10,
+    }
+    return config
+
+
+DATABASE_URL = env("DATABASE_URL", default=_embedded.get("database"))
+DATABASES = {"default": _database(DATABASE_URL)}
+if env("DATABASE_REPLICA_URL", default=""):
+    # Read-only alias for fan-facing reads that tolerate replication lag; writes never go here.
+    DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
+POSTGRES_EXTRA_DB_BACKEND_BASE = "django.db.backends.postgresql"
+
+# --- Redis: cache, channel layer, Celery broker --------------------------------------------------
+REDIS_URL = env("REDIS_URL", default=_embedded.get("redis")).rstrip("/")
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": f"{REDIS_URL}/1",
+        "KEY_PREFIX": "sk",
+        "OPTIONS": {
+            "CLIENT_CLASS": "django_redis.client.DefaultClient",
+            "SOCKET_CONNECT_TIMEOUT": 2,
+            "SOCKET_TIMEOUT": 2,
+        },
+    }
+}
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# --- Channels ------------------------------------------------------------------------------------
+# The pub/sub layer does one Redis PUBLISH per group message and fans out inside each process;
+# see README "Why these components" for the measurement behind this choice.
+CHANNEL_LAYER_PREFIX = "sk"
+CHANNEL_LAYERS = {
+    "default": {
+        "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
+        "CONFIG": {
+            "hosts": [{"address": f"{REDIS_URL}/2", "max_connections": 2000}],
+            "prefix": CHANNEL_LAYER_PREFIX,
+        },
+    }
+}
+
+# --- Celery --------------------------------------------------------------------------------------
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=f"{REDIS_URL}/3")
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default=f"{REDIS_URL}/4")
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_ACKS_LATE = True  # a task killed mid-run is redelivered; tasks are idempotent
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TIMEZONE = TIME_ZONE
+
+# --- Logging -------------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+from scorekeeper import views
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,45 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def server_env(**overrides: str) -> dict[str, str]:
+    """Environment for a child process that uses the same servers as this test run."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=settings.DATABASE_URL,
+        REDIS_URL=settings.REDIS_URL,
+        PYTHONPATH=str(ROOT),
+    )
+    env.update(overrides)
+    return env
+
+
+def run_python(code: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def throwaway_services(tmp_path_factory):
+    """A private embedded PostgreSQL + Redis pair, destroyed after the test."""
+    from scorekeeper.embedded import EmbeddedServices
+
+    # Short path: /tmp/pytest-of-root/... plus the data directory must stay a valid socket path.
+    services = EmbeddedServices(tmp_path_factory.mktemp("embedded"))
+    try:
+        yield services
+    finally:
+        services.destroy()

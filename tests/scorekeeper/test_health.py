@@ -1,0 +1,105 @@
+"""/healthz and /readyz against real servers, including really stopped ones."""
+
+import json
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from scorekeeper.runstack import uvicorn_command
+from tests.conftest import ROOT, server_env
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def _get(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=20) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def _wait_until(predicate, timeout: float = 30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
+def _free_port() -> int:
+    from scorekeeper.embedded import _free_port
+
+    return _free_port()
+
+
+@pytest.mark.slow
+def test_readyz_reports_each_really_stopped_dependency(throwaway_services):
+    urls = throwaway_services.acquire()
+    env = server_env(
+        DATABASE_URL=urls["database"],
+        REDIS_URL=urls["redis"],
+        DJANGO_SETTINGS_MODULE="scorekeeper.settings.test",
+    )
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    port = str(_free_port())
+    web = subprocess.Popen(uvicorn_command("127.0.0.1", port), cwd=ROOT, env=env)
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "scorekeeper",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}/readyz"
+    try:
+
+        def all_ok():
+            try:
+                status, body = _get(url)
+            except OSError:
+                return None
+            return body if status == 200 else None
+
+        body = _wait_until(all_ok, timeout=60)
+        assert set(body["checks"]) == {"database", "cache", "channel_layer", "celery"}
+        assert all(check["status"] == "ok" for check in body["checks"].values())
+
+        throwaway_services.redis.stop()
+        status, body = _get(url)
+        assert status == 503
+        assert {"cache", "channel_layer", "celery"} <= set(body["down"])
+        assert body["checks"]["database"]["status"] == "ok"
+
+        throwaway_services.postgres.stop()
+        status, body = _get(url)
+        assert status == 503
+        assert "database" in body["down"]
+        assert body["checks"]["database"]["error"]
+    finally:
+        for proc in (web, worker):
+            proc.terminate()
+        for proc in (web, worker):
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
