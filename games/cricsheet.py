@@ -1,0 +1,292 @@
+"""Cricsheet JSON <-> scoring actions, with no Django: used by the import/export commands and tests.
+
+A ``CricsheetReplay`` turns a Cricsheet match into the actions a scorer would enter, feeding them
+one at a time to an ``apply`` callable (the write service, or the bare engine in tests) and reading
+back the state after each, because what a scorer must enter next (a new batter, the next bowler)
+depends on the engine's state. It passes only what a scorer would know: who bowls the next over,
+who comes in after a dismissal and at which end, revised targets, and the declared result of a
+match ended by weather. Strike otherwise comes from the engine; where the file's striker differs,
+the replay records a strike correction and counts it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from games.engine import MatchConfig, Team
+from games.engine.fold import current_innings
+
+KIND_MAP = {
+    "bowled": "bowled", "caught": "caught", "caught and bowled": "caught_and_bowled",
+    "lbw": "lbw", "stumped": "stumped", "run out": "run_out", "hit wicket": "hit_wicket",
+    "hit the ball twice": "hit_ball_twice", "obstructing the field": "obstructing_field",
+    "handled the ball": "handled_ball", "timed out": "timed_out",
+    "retired hurt": "retired_hurt", "retired not out": "retired_not_out",
+    "retired out": "retired_out",
+}
+KIND_TO_CRICSHEET = {ours: theirs for theirs, ours in KIND_MAP.items()}
+NOT_WICKETS = {"retired hurt", "retired not out"}
+STRIKE_LAW_2022 = "2022-10-01"  # Law 18.11: new batter on strike after a catch
+
+
+def config_from_cricsheet(data: dict, ids: Callable[[str], str] = str) -> MatchConfig:
+    """The match format and sides; ``ids`` maps a Cricsheet player name to our player id."""
+    info = data["info"]
+    squads = info["players"]
+    fielders = {
+        fielder["name"]
+        for inn in data["innings"] for over in inn.get("overs", [])
+        for delivery in over["deliveries"] for wicket in delivery.get("wickets", [])
+        for fielder in wicket.get("fielders", []) if "name" in fielder
+    }
+    teams = []
+    for name in info["teams"]:
+        players = tuple(ids(player) for player in squads[name])
+        others = {
+            ids(f) for f in fielders if f not in squads[info["teams"][0]]
+            and f not in squads[info["teams"][1]]
+        }
+        teams.append(Team(id=ids_team(name), name=name, players=players,
+                          substitutes=tuple(sorted(others))))
+    overs = info.get("overs")
+    limited = info.get("match_type") in ("T20", "ODI", "IT20", "ODM")
+    return MatchConfig(
+        teams=(teams[0], teams[1]),
+        batting_first=ids_team(data["innings"][0]["team"]),
+        overs=overs,
+        balls_per_over=info.get("balls_per_over", 6),
+        innings_per_side=1 if limited else 2,
+        players_per_side=11,
+        bowler_max_overs=(overs // 5) if (limited and overs) else None,
+        super_over=limited,
+        free_hit=limited,
+        new_batter_on_strike_after_catch=info["dates"][0] >= STRIKE_LAW_2022,
+        names={ids(player): player for team in squads.values() for player in team},
+    )
+
+
+def ids_team(name: str) -> str:
+    return name
+
+
+def _boundary(delivery: dict, config: MatchConfig) -> bool:
+    runs, extras = delivery["runs"], delivery.get("extras", {})
+    if runs.get("non_boundary"):
+        return False
+    if runs["batter"] in (4, 6):
+        return True
+    if extras.get("byes") == 4 or extras.get("legbyes") == 4:
+        return True
+    return extras.get("wides", 0) - config.wide_runs == 4
+
+
+@dataclass
+class ReplayReport:
+    strike_corrections: list[str] = field(default_factory=list)
+    divergences: list[str] = field(default_factory=list)
+
+
+class CricsheetReplay:
+    def __init__(self, data: dict, apply: Callable[[dict], dict],
+                 ids: Callable[[str], str] = str):
+        self.data = data
+        self.apply = apply  # applies one action, returns the new state
+        self.ids = ids
+        self.config = config_from_cricsheet(data, ids)
+        self.report = ReplayReport()
+        self.state: dict = {}
+
+    def _do(self, action: dict) -> dict:
+        self.state = self.apply(action)
+        return self.state
+
+    def run(self) -> ReplayReport:
+        innings = self.data["innings"]
+        for number, inn in enumerate(innings):
+            target = inn.get("target")
+            if target and self._target_is_revised(number, target):
+                self._do({"kind": "revise_target", "runs": target["runs"],
+                          "overs": math.ceil(target["overs"]),
+                          "method": self.data["info"]["outcome"].get("method", "DLS")})
+            self._innings(number, inn)
+            self._close_unfinished_innings(number)
+        self._finish()
+        return self.report
+
+    def _target_is_revised(self, number: int, target: dict) -> bool:
+        if innings_is_super_over(self.data["innings"][number]):
+            return False
+        outcome = self.data["info"]["outcome"]
+        chasing = self.data["innings"][number]["team"]
+        if outcome.get("winner") == chasing and "runs" in outcome.get("by", {}):
+            # Ahead of the D/L par score when play stopped: the file's "target" is that par,
+            # not a target that ended the chase. The scorer enters the stated result instead.
+            return False
+        first_runs = sum(
+            d["runs"]["total"] for o in self.data["innings"][number - 1].get("overs", [])
+            for d in o["deliveries"]
+        )
+        return target["runs"] != first_runs + 1 or target["overs"] != self.data["info"]["overs"]
+
+    def _innings(self, number: int, inn: dict) -> None:
+        ids = self.ids
+        started = False
+        for over in inn.get("overs", []):
+            for ball, delivery in enumerate(over["deliveries"]):
+                batter, non_striker = ids(delivery["batter"]), ids(delivery["non_striker"])
+                bowler = ids(delivery["bowler"])
+                where = f"innings {number + 1}, over {over['over']}.{ball + 1}"
+                if not started:
+                    self._do({"kind": "start_innings", "striker": batter,
+                              "non_striker": non_striker, "bowler": bowler})
+                    started = True
+                self._line_up(batter, non_striker, bowler, where)
+                self._do(self._delivery_action(delivery))
+                for wicket in delivery.get("wickets", []):
+                    kind = KIND_MAP[wicket["kind"]]
+                    if kind in ("retired_hurt", "retired_not_out", "retired_out"):
+                        self._do({"kind": "retire", "player": ids(wicket["player_out"]),
+                                  "how": kind})
+
+    def _line_up(self, batter: str, non_striker: str, bowler: str, where: str) -> None:
+        """Enter what a scorer would before this ball: new batters, bowler, strike."""
+        inn = current_innings(self.state)
+        wanted = {batter, non_striker}
+        while self.state["needs"] == "new_batter":
+            at_crease = {inn["striker"], inn["non_striker"]} - {None}
+            incoming = sorted(wanted - at_crease)
+            if not incoming:
+                self.report.divergences.append(f"{where}: no new batter in the file")
+                return
+            player = incoming[0]
+            # Only after a run out does the scorer say which end; otherwise the engine decides.
+            on_strike = (player == batter) if self._last_out_was_run_out() else None
+            self._do({"kind": "new_batter", "player": player, "on_strike": on_strike})
+            inn = current_innings(self.state)
+        if self.state["needs"] == "next_bowler":
+            self._do({"kind": "next_bowler", "player": bowler})
+        elif inn["bowler"] != bowler:
+            self._do({"kind": "change_bowler", "player": bowler})
+        inn = current_innings(self.state)
+        if (inn["striker"], inn["non_striker"]) == (non_striker, batter):
+            self.report.strike_corrections.append(where)
+            self._do({"kind": "swap_strike"})
+        elif (inn["striker"], inn["non_striker"]) != (batter, non_striker):
+            self.report.divergences.append(
+                f"{where}: engine has {inn['striker']} / {inn['non_striker']}, "
+                f"file has {batter} / {non_striker}"
+            )
+
+    def _last_out_was_run_out(self) -> bool:
+        inn = current_innings(self.state)
+        if not inn["fall_of_wickets"]:
+            return False
+        out = inn["batters"][inn["fall_of_wickets"][-1]["player"]]["out"]
+        return out["kind"] in ("run_out", "obstructing_field", "handled_ball")
+
+    def _delivery_action(self, delivery: dict) -> dict:
+        extras = {k: v for k, v in delivery.get("extras", {}).items() if v}
+        wickets = [
+            {"kind": KIND_MAP[w["kind"]], "player_out": self.ids(w["player_out"]),
+             "fielders": [self.ids(f["name"]) for f in w.get("fielders", []) if "name" in f]}
+            for w in delivery.get("wickets", [])
+            if KIND_MAP[w["kind"]] not in ("retired_hurt", "retired_not_out", "retired_out")
+        ]
+        action = {"kind": "delivery", "runs": delivery["runs"]["batter"], "extras": extras}
+        if _boundary(delivery, self.config):
+            action["boundary"] = True
+        if wickets:
+            action["wickets"] = wickets
+        return action
+
+    def _close_unfinished_innings(self, number: int) -> None:
+        """The file ended an innings the engine thinks is still going: overs were lost."""
+        inn = current_innings(self.state)
+        if inn is None or inn["closed"] or self.state["status"] in ("completed", "abandoned"):
+            return
+        more_innings = number + 1 < len(self.data["innings"])
+        balls = inn["legal_balls"]
+        if more_innings and balls % self.config.balls_per_over == 0 and balls:
+            self._do({"kind": "revise_overs", "overs": balls // self.config.balls_per_over})
+        elif more_innings:
+            self._do({"kind": "end_innings", "how": "interrupted"})
+
+    def _finish(self) -> None:
+        if self.state.get("status") in ("completed", "abandoned"):
+            return
+        outcome = self.data["info"]["outcome"]
+        if outcome.get("result") == "no result":
+            self._do({"kind": "end_match", "result": "no_result"})
+        elif outcome.get("result") == "draw":
+            self._do({"kind": "end_match", "result": "draw"})
+        elif outcome.get("result") == "tie":
+            self._do({"kind": "end_match", "result": "tie"})
+        elif "winner" in outcome:
+            (unit, margin), = outcome["by"].items()
+            self._do({"kind": "end_match", "result": "won", "winner": ids_team(outcome["winner"]),
+                      "margin": margin, "unit": unit, "method": outcome.get("method")})
+
+
+def innings_is_super_over(inn: dict) -> bool:
+    return bool(inn.get("super_over"))
+
+
+def expected_innings(data: dict) -> list[dict]:
+    """Per-innings totals computed straight from the file, for comparison with the engine."""
+    totals = []
+    for inn in data["innings"]:
+        runs = wickets = legal = 0
+        extras = dict.fromkeys(("wides", "noballs", "byes", "legbyes", "penalty"), 0)
+        for over in inn.get("overs", []):
+            for delivery in over["deliveries"]:
+                runs += delivery["runs"]["total"]
+                for kind, value in delivery.get("extras", {}).items():
+                    extras[kind] += value
+                if not {"wides", "noballs"} & set(delivery.get("extras", {})):
+                    legal += 1
+                wickets += sum(1 for w in delivery.get("wickets", [])
+                               if w["kind"] not in NOT_WICKETS)
+        penalty = inn.get("penalty_runs", {})
+        for when in ("pre", "post"):
+            runs += penalty.get(when, 0)
+            extras["penalty"] += penalty.get(when, 0)
+        totals.append({"team": inn["team"], "runs": runs, "wickets": wickets,
+                       "legal_balls": legal, "extras": extras,
+                       "super_over": bool(inn.get("super_over"))})
+    return totals
+
+
+def expected_result(data: dict) -> dict:
+    """The file's ``info.outcome`` in the engine's result shape."""
+    outcome = data["info"]["outcome"]
+    if outcome.get("result") == "no result":
+        return {"kind": "no_result"}
+    if outcome.get("result") == "draw":
+        return {"kind": "draw"}
+    if outcome.get("result") == "tie":
+        return {"kind": "tie", "winner": outcome.get("eliminator")}
+    (unit, margin), = outcome["by"].items()
+    if unit == "innings":
+        return {"kind": "won", "winner": outcome["winner"], "innings": True}
+    return {"kind": "won", "winner": outcome["winner"], "margin": margin, "unit": unit,
+            "method": outcome.get("method")}
+
+
+def compare(data: dict, state: dict) -> list[str]:
+    """Differences between the engine's final state and the file's totals and outcome."""
+    problems = []
+    expected = expected_innings(data)
+    if len(expected) != len(state["innings"]):
+        problems.append(f"innings count: engine {len(state['innings'])}, file {len(expected)}")
+    for number, (want, got) in enumerate(zip(expected, state["innings"], strict=False), 1):
+        for key in ("runs", "wickets", "legal_balls", "extras", "super_over"):
+            if want[key] != got[key]:
+                problems.append(f"innings {number} {key}: engine {got[key]}, file {want[key]}")
+    want_result = expected_result(data)
+    got = state.get("result") or {}
+    for key, value in want_result.items():
+        if got.get(key) != value:
+            problems.append(f"result {key}: engine {got.get(key)!r}, file {value!r}")
+    return problems

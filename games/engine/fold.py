@@ -1,0 +1,754 @@
+"""The fold: match state = the ordered log of actions applied one by one to a new match.
+
+State is a plain JSON-able dict (it is stored with the match and sent to clients). Its size is
+bounded by players and innings, never by the number of balls, so applying one more action costs
+the same at the first ball and the six-hundredth.
+
+Every handler validates before it mutates: an ``IllegalAction`` leaves the state untouched.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable
+
+from . import laws
+from .config import MatchConfig
+from .errors import IllegalAction
+from .result import after_innings_closed, target_for
+
+EXTRA_KINDS = ("wides", "noballs", "byes", "legbyes", "penalty")
+
+
+def new_state() -> dict:
+    return {
+        "status": "scheduled",  # scheduled | live | innings_break | completed | abandoned
+        "innings": [],
+        "needs": "start_innings",
+        "result": None,
+        "pending_penalties": {},  # team id -> penalty runs owed to that side's next innings
+        "replacements": [],
+        "free_hit": False,
+    }
+
+
+def apply(config: MatchConfig, state: dict, action: dict) -> dict:
+    """A new state with ``action`` applied; ``state`` itself is not changed."""
+    new = copy.deepcopy(state)
+    apply_in_place(config, new, action)
+    return new
+
+
+def fold(config: MatchConfig, actions: Iterable[dict]) -> dict:
+    state = new_state()
+    for action in actions:
+        apply_in_place(config, state, action)
+    return state
+
+
+def apply_in_place(config: MatchConfig, state: dict, action: dict) -> None:
+    kind = action.get("kind")
+    handler = HANDLERS.get(kind)
+    if handler is None:
+        raise IllegalAction(f"Unknown action {kind!r}.")
+    if state["status"] in ("completed", "abandoned") and kind != "end_match":
+        raise IllegalAction("The match has ended; nothing more can be scored.")
+    allowed = ALLOWED_WHEN[state["needs"]]
+    if kind not in allowed:
+        raise IllegalAction(_needs_message(state, kind))
+    handler(config, state, action)
+    state["needs"] = _needs(state)
+
+
+def _needs(state: dict) -> str | None:
+    if state["status"] in ("completed", "abandoned"):
+        return None
+    inn = current_innings(state)
+    if inn is None or inn["closed"]:
+        return "start_innings"
+    if inn["striker"] is None or inn["non_striker"] is None:
+        return "new_batter"
+    if inn["bowler"] is None:
+        return "next_bowler"
+    return "delivery"
+
+
+def _needs_message(state: dict, kind: str) -> str:
+    needs = state["needs"]
+    if state["status"] in ("completed", "abandoned"):
+        return "The match has ended; nothing more can be scored."
+    return {
+        "start_innings": f"An innings must be started (openers and bowler) before {kind!r}.",
+        "new_batter": f"A new batter must come in before {kind!r}.",
+        "next_bowler": f"The over is complete: choose the next bowler before {kind!r}.",
+        "delivery": f"{kind!r} is not possible in the middle of an innings.",
+    }[needs]
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def current_innings(state: dict) -> dict | None:
+    return state["innings"][-1] if state["innings"] else None
+
+
+def _live_innings(state: dict) -> dict:
+    inn = current_innings(state)
+    if inn is None or inn["closed"]:
+        raise IllegalAction("No innings is in progress.")
+    return inn
+
+
+def overs_text(legal_balls: int, balls_per_over: int) -> str:
+    return f"{legal_balls // balls_per_over}.{legal_balls % balls_per_over}"
+
+
+def max_wickets(config: MatchConfig, inn: dict) -> int:
+    if inn["super_over"]:
+        return 2
+    players = len(config.team(inn["batting"]).players)
+    return min(config.players_per_side, players) - 1
+
+
+def max_balls(config: MatchConfig, inn: dict) -> int | None:
+    overs = inn["max_overs"]
+    return None if overs is None else overs * config.balls_per_over
+
+
+def _squad(config: MatchConfig, state: dict, team_id: str) -> set[str]:
+    """Who may bat or bowl for a side: the XI, adjusted by replacements so far."""
+    squad = set(config.team(team_id).players)
+    for swap in state["replacements"]:
+        if swap["team"] == team_id:
+            squad.discard(swap["out"])
+            squad.add(swap["in"])
+    return squad
+
+
+def _require_player(config, state, team_id: str, player: str | None, role: str) -> str:
+    if not player:
+        raise IllegalAction(f"Say who the {role} is.")
+    if player not in _squad(config, state, team_id):
+        team = config.team(team_id).name
+        raise IllegalAction(f"{config.name(player)} is not in {team}'s side, so cannot be {role}.")
+    return player
+
+
+def _require_fielder(config, state, inn: dict, player: str) -> None:
+    team = config.team(inn["bowling"])
+    if player not in _squad(config, state, team.id) and player not in team.substitutes:
+        raise IllegalAction(f"{config.name(player)} is not fielding for {team.name}.")
+
+
+def _batter_card(inn: dict, player: str) -> dict:
+    card = inn["batters"].get(player)
+    if card is None:
+        card = inn["batters"][player] = {
+            "runs": 0, "balls": 0, "fours": 0, "sixes": 0, "out": None,
+            "position": len(inn["batters"]) + 1,
+        }
+    return card
+
+
+def _bowler_card(inn: dict, player: str) -> dict:
+    card = inn["bowlers"].get(player)
+    if card is None:
+        card = inn["bowlers"][player] = {
+            "balls": 0, "runs": 0, "wickets": 0, "maidens": 0, "wides": 0, "noballs": 0,
+            "dots": 0, "fours": 0, "sixes": 0, "position": len(inn["bowlers"]) + 1,
+        }
+    return card
+
+
+def _check_bowler_may_bowl(config: MatchConfig, inn: dict, bowler: str, *, new_over: bool) -> None:
+    if bowler in inn["last_over_bowlers"]:
+        raise IllegalAction(
+            f"{config.name(bowler)} bowled the previous over and cannot bowl two in a row."
+        )
+    limit = 1 if inn["super_over"] else config.bowler_max_overs
+    if limit is not None and new_over:
+        bowled = inn["bowlers"].get(bowler, {}).get("balls", 0)
+        if bowled >= limit * config.balls_per_over:
+            raise IllegalAction(f"{config.name(bowler)} has bowled the maximum of {limit} overs.")
+
+
+def _start_partnership(inn: dict) -> None:
+    inn["partnership"] = {
+        "batters": [inn["striker"], inn["non_striker"]], "runs": 0, "balls": 0,
+        "wicket": inn["wickets"] + 1,
+    }
+
+
+def _end_partnership(inn: dict) -> None:
+    if inn.get("partnership"):
+        inn["partnerships"].append(inn["partnership"])
+    inn["partnership"] = None
+
+
+def _maybe_start_partnership(inn: dict) -> None:
+    if inn["striker"] and inn["non_striker"] and inn["partnership"] is None:
+        _start_partnership(inn)
+
+
+# --- innings -------------------------------------------------------------------------------------
+
+
+def _next_batting_team(config: MatchConfig, state: dict, follow_on: bool) -> tuple[str, bool]:
+    """(team id, super over?) of the innings to start now."""
+    innings = state["innings"]
+    main = [inn for inn in innings if not inn["super_over"]]
+    total_main = 2 * config.innings_per_side
+    if len(main) < total_main:
+        if not main:
+            return config.batting_first, False
+        if config.innings_per_side == 2 and len(main) == 2 and follow_on:
+            return main[1]["batting"], False
+        if follow_on:
+            raise IllegalAction("The follow-on can be enforced only before the third innings.")
+        if len(main) == 3:  # the side that has batted only once bats last
+            batted = [inn["batting"] for inn in main]
+            once = [team.id for team in config.teams if batted.count(team.id) == 1]
+            return once[0], False
+        return config.other(main[-1]["batting"]), False
+    # Super overs: the side batting second in the match bats first in each super over pair.
+    supers = [inn for inn in innings if inn["super_over"]]
+    if len(supers) % 2 == 1:
+        return config.other(supers[-1]["batting"]), True
+    return main[-1]["batting"], True
+
+
+def start_innings(config: MatchConfig, state: dict, action: dict) -> None:
+    if state["result"] is not None:
+        raise IllegalAction("The match has a result; no further innings can start.")
+    follow_on = bool(action.get("follow_on"))
+    if state["innings"] and not state["innings"][-1]["closed"]:
+        raise IllegalAction("The current innings has not ended.")
+    batting, super_over = _next_batting_team(config, state, follow_on)
+    if follow_on:
+        first, second = state["innings"][0], state["innings"][1]
+        lead = first["runs"] - second["runs"]
+        required = config.follow_on_lead
+        if lead < required:
+            raise IllegalAction(f"The follow-on needs a lead of at least {required}; it is {lead}.")
+    if action.get("batting") and action["batting"] != batting:
+        raise IllegalAction(f"{config.team(batting).name} must bat in this innings.")
+    bowling = config.other(batting)
+    striker = _require_player(config, state, batting, action.get("striker"), "striker")
+    non_striker = _require_player(config, state, batting, action.get("non_striker"), "non-striker")
+    if striker == non_striker:
+        raise IllegalAction("The two opening batters must be different players.")
+    bowler = _require_player(config, state, bowling, action.get("bowler"), "bowler")
+    inn = _new_innings(state, batting, bowling, super_over=super_over, follow_on=follow_on,
+                       max_overs=1 if super_over else config.overs)
+    inn.update(striker=striker, non_striker=non_striker, bowler=bowler, over_bowlers=[bowler])
+    penalty = state["pending_penalties"].pop(batting, 0)
+    inn["runs"] += penalty
+    inn["extras"]["penalty"] += penalty
+    _batter_card(inn, striker)
+    _batter_card(inn, non_striker)
+    _bowler_card(inn, bowler)
+    _start_partnership(inn)
+    state["innings"].append(inn)
+    state["free_hit"] = False
+    state["status"] = "live"
+    revised = state.pop("next_revised_target", None)
+    if revised is not None:
+        inn["revised_target"] = revised
+        inn["max_overs"] = revised["overs"]
+    inn["target"] = target_for(config, state, inn)
+
+
+def _new_innings(state: dict, batting: str, bowling: str, *, super_over: bool, follow_on: bool,
+                 max_overs: int | None) -> dict:
+    return {
+        "number": len(state["innings"]) + 1, "batting": batting, "bowling": bowling,
+        "super_over": super_over, "follow_on": follow_on,
+        "runs": 0, "wickets": 0, "legal_balls": 0, "max_overs": max_overs,
+        "revised_target": None, "target": None, "closed": None,
+        "extras": dict.fromkeys(EXTRA_KINDS, 0),
+        "striker": None, "non_striker": None, "bowler": None,
+        "batters": {}, "bowlers": {}, "last_over_bowlers": [], "over_bowlers": [],
+        "this_over": [], "over_runs": 0, "overs_history": [],
+        "fall_of_wickets": [], "partnerships": [], "partnership": None,
+        "retired": {},  # player -> how, for batters who left without being out
+    }
+
+
+def _close_innings(config: MatchConfig, state: dict, inn: dict, how: str) -> None:
+    inn["closed"] = how
+    if inn["partnership"] is not None:
+        _end_partnership(inn)
+    if inn["this_over"]:
+        inn["overs_history"].append(_over_summary(inn))
+    after_innings_closed(config, state)
+
+
+def _check_innings_end(config: MatchConfig, state: dict, inn: dict) -> None:
+    target = inn.get("target")
+    if target is not None and inn["runs"] >= target:
+        _close_innings(config, state, inn, "target")
+    elif inn["wickets"] >= max_wickets(config, inn):
+        _close_innings(config, state, inn, "all_out")
+    elif max_balls(config, inn) is not None and inn["legal_balls"] >= max_balls(config, inn):
+        _close_innings(config, state, inn, "overs")
+
+
+def _over_summary(inn: dict) -> dict:
+    return {"bowlers": list(inn["over_bowlers"]), "balls": list(inn["this_over"]),
+            "runs": inn["over_runs"]}
+
+
+# --- deliveries ----------------------------------------------------------------------------------
+
+
+def _validated_extras(config: MatchConfig, action: dict) -> dict:
+    raw = action.get("extras") or {}
+    unknown = set(raw) - set(EXTRA_KINDS)
+    if unknown:
+        raise IllegalAction(f"Unknown kind of extra: {', '.join(sorted(unknown))}.")
+    extras = {kind: raw.get(kind, 0) for kind in EXTRA_KINDS}
+    for kind, value in extras.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0 or value > 20:
+            raise IllegalAction(f"{kind} must be a whole number of runs from 0 to 20.")
+    runs = action.get("runs", 0)
+    if not isinstance(runs, int) or isinstance(runs, bool) or not 0 <= runs <= 20:
+        raise IllegalAction("Runs off the bat must be a whole number from 0 to 20.")
+    if extras["wides"] and extras["wides"] < config.wide_runs:
+        raise IllegalAction(f"A wide is worth at least {config.wide_runs} run(s).")
+    if extras["noballs"] and extras["noballs"] < config.noball_runs:
+        raise IllegalAction(f"A no-ball is worth at least {config.noball_runs} run(s).")
+    if extras["wides"] and (extras["noballs"] or runs or extras["byes"] or extras["legbyes"]):
+        raise IllegalAction("A wide cannot also be a no-ball, be hit, or give byes: "
+                            "runs run off a wide are all wides.")
+    if extras["byes"] and extras["legbyes"]:
+        raise IllegalAction("A ball gives byes or leg-byes, not both.")
+    if runs and (extras["byes"] or extras["legbyes"]):
+        raise IllegalAction("Runs off the bat and byes/leg-byes cannot come from the same ball.")
+    if extras["penalty"] and extras["penalty"] % 5:
+        raise IllegalAction("Penalty runs come in fives.")
+    return extras
+
+
+def _runs_run(config: MatchConfig, runs: int, extras: dict, boundary: bool) -> int:
+    """Runs the batters physically completed: odd means they changed ends."""
+    if boundary:
+        return 0
+    wides_run = max(0, extras["wides"] - config.wide_runs) if extras["wides"] else 0
+    noball_run = max(0, extras["noballs"] - config.noball_runs) if extras["noballs"] else 0
+    return runs + extras["byes"] + extras["legbyes"] + wides_run + noball_run
+
+
+def _validate_wickets(config, state, inn, action, extras) -> list[dict]:
+    wickets = action.get("wickets") or []
+    if len(wickets) > 2:
+        raise IllegalAction("At most two batters can be out off one ball.")
+    seen = set()
+    for wicket in wickets:
+        kind, out = wicket.get("kind"), wicket.get("player_out")
+        if kind in laws.RETIREMENTS or kind == laws.TIMED_OUT:
+            raise IllegalAction(f"{laws.LABELS[kind].capitalize()} is recorded on its own, "
+                                "not on a delivery.")
+        if kind not in laws.DISMISSALS:
+            raise IllegalAction(f"Unknown mode of dismissal {kind!r}.")
+        if out not in (inn["striker"], inn["non_striker"]) or out in seen:
+            raise IllegalAction(f"{config.name(out) or 'That player'} is not one of the two "
+                                "batters at the crease.")
+        seen.add(out)
+        label = laws.LABELS[kind]
+        if out == inn["non_striker"] and kind not in laws.POSSIBLE_FOR_NON_STRIKER:
+            raise IllegalAction(f"The non-striker cannot be out {label}.")
+        if extras["wides"] and kind not in laws.POSSIBLE_OFF_WIDE:
+            raise IllegalAction(f"A batter cannot be out {label} off a wide.")
+        if extras["noballs"] and kind not in laws.POSSIBLE_OFF_NOBALL:
+            raise IllegalAction(f"A batter cannot be out {label} off a no-ball.")
+        if state["free_hit"] and not extras["wides"] and kind not in laws.POSSIBLE_ON_FREE_HIT:
+            raise IllegalAction(f"A batter cannot be out {label} on a free hit.")
+        for fielder in wicket.get("fielders") or []:
+            _require_fielder(config, state, inn, fielder)
+        if kind in laws.NEEDS_FIELDER and not wicket.get("fielders"):
+            raise IllegalAction(f"Say who took the {'catch' if kind == 'caught' else 'stumping'}.")
+    if len(wickets) == 2 and not all(w["kind"] in laws.RUNS_STAND for w in wickets[1:]):
+        raise IllegalAction("A second dismissal off one ball can only be a run out.")
+    scored = action.get("runs") or extras["byes"] or extras["legbyes"]
+    if scored and any(w["kind"] not in laws.RUNS_STAND for w in wickets):
+        kinds = ", ".join(laws.LABELS[w["kind"]] for w in wickets)
+        raise IllegalAction(f"No runs can be scored off a ball on which a batter is {kinds}.")
+    return wickets
+
+
+def _ball_symbol(runs: int, extras: dict, wickets: list, boundary: bool) -> str:
+    parts = []
+    if extras["wides"]:
+        parts.append(f"{extras['wides']}wd")
+    elif extras["noballs"]:
+        extra_runs = runs + extras["byes"] + extras["legbyes"]
+        parts.append(f"{extra_runs}nb" if extra_runs else "nb")
+    elif extras["byes"]:
+        parts.append(f"{extras['byes']}b")
+    elif extras["legbyes"]:
+        parts.append(f"{extras['legbyes']}lb")
+    else:
+        parts.append(str(runs))
+    if extras["penalty"]:
+        parts.append(f"{extras['penalty']}pen")
+    if wickets:
+        parts.append("W")
+    return "+".join(parts) if len(parts) > 1 else parts[0]
+
+
+def record_delivery(config: MatchConfig, state: dict, action: dict) -> None:
+    inn = _live_innings(state)
+    extras = _validated_extras(config, action)
+    runs = action.get("runs", 0)
+    boundary = bool(action.get("boundary"))
+    if boundary and (runs + extras["byes"] + extras["legbyes"] +
+                     max(0, extras["wides"] - config.wide_runs)) not in (4, 6):
+        raise IllegalAction("A boundary is worth 4 or 6; say the runs that reached it.")
+    wickets = _validate_wickets(config, state, inn, action, extras)
+
+    legal = not extras["wides"] and not extras["noballs"]
+    striker, bowler = inn["striker"], inn["bowler"]
+    total = runs + sum(extras.values())
+    conceded = runs + extras["wides"] + extras["noballs"]
+
+    # Score.
+    inn["runs"] += total
+    for kind, value in extras.items():
+        inn["extras"][kind] += value
+    batter = _batter_card(inn, striker)
+    batter["runs"] += runs
+    if not extras["wides"]:
+        batter["balls"] += 1
+    if boundary and runs == 4:
+        batter["fours"] += 1
+    elif boundary and runs == 6:
+        batter["sixes"] += 1
+    card = _bowler_card(inn, bowler)
+    card["runs"] += conceded
+    card["wides"] += 1 if extras["wides"] else 0
+    card["noballs"] += 1 if extras["noballs"] else 0
+    if boundary and runs in (4, 6):
+        card["fours" if runs == 4 else "sixes"] += 1
+    if legal:
+        card["balls"] += 1
+        inn["legal_balls"] += 1
+        if conceded == 0:
+            card["dots"] += 1
+    inn["over_runs"] += conceded
+    partnership = inn["partnership"]
+    partnership["runs"] += total
+    partnership["balls"] += 1 if legal else 0
+    inn["this_over"].append(_ball_symbol(runs, extras, wickets, boundary))
+    if config.free_hit:  # a wide or no-ball on a free hit carries the free hit over
+        state["free_hit"] = bool(extras["noballs"]) or (state["free_hit"] and not legal)
+
+    # Ends: crossings from completed runs (a catch cancels them under the 2022 Laws).
+    if _runs_run(config, runs, extras, boundary) % 2 == 1:
+        caught = any(w["kind"] in ("caught", "caught_and_bowled") for w in wickets)
+        if not (caught and config.new_batter_on_strike_after_catch):
+            inn["striker"], inn["non_striker"] = inn["non_striker"], inn["striker"]
+
+    for wicket in wickets:
+        _dismiss(config, state, inn, wicket["player_out"], wicket["kind"],
+                 bowler=bowler if wicket["kind"] in laws.CREDITED_TO_BOWLER else None,
+                 fielders=list(wicket.get("fielders") or []))
+        if wicket["kind"] in laws.CREDITED_TO_BOWLER:
+            card["wickets"] += 1
+
+    over_complete = legal and inn["legal_balls"] % config.balls_per_over == 0
+    if over_complete:
+        _complete_over(inn)
+    _check_innings_end(config, state, inn)
+
+
+def _complete_over(inn: dict) -> None:
+    if inn["over_runs"] == 0 and len(inn["over_bowlers"]) == 1 and len(inn["this_over"]) > 0:
+        inn["bowlers"][inn["over_bowlers"][0]]["maidens"] += 1
+    inn["overs_history"].append(_over_summary(inn))
+    inn["last_over_bowlers"] = list(inn["over_bowlers"])
+    inn["over_bowlers"] = []
+    inn["this_over"] = []
+    inn["over_runs"] = 0
+    inn["bowler"] = None
+    inn["striker"], inn["non_striker"] = inn["non_striker"], inn["striker"]
+
+
+def _dismiss(config, state, inn, player: str, kind: str, *, bowler, fielders) -> None:
+    card = _batter_card(inn, player)
+    card["out"] = {"kind": kind, "bowler": bowler, "fielders": fielders}
+    inn["wickets"] += 1
+    inn["fall_of_wickets"].append({
+        "wicket": inn["wickets"], "runs": inn["runs"], "player": player,
+        "overs": overs_text(inn["legal_balls"], config.balls_per_over),
+    })
+    _vacate(inn, player)
+
+
+def _vacate(inn: dict, player: str) -> None:
+    if inn["striker"] == player:
+        inn["striker"] = None
+    elif inn["non_striker"] == player:
+        inn["non_striker"] = None
+    if inn["partnership"] is not None:
+        _end_partnership(inn)
+
+
+# --- between balls -------------------------------------------------------------------------------
+
+
+def new_batter(config: MatchConfig, state: dict, action: dict) -> None:
+    inn = _live_innings(state)
+    player = _require_player(config, state, inn["batting"], action.get("player"), "new batter")
+    if player in (inn["striker"], inn["non_striker"]):
+        raise IllegalAction(f"{config.name(player)} is already batting.")
+    card = inn["batters"].get(player)
+    if card is not None and player not in inn["retired"]:
+        raise IllegalAction(f"{config.name(player)} has already batted and is out.")
+    if card is not None and inn["retired"].get(player) == "retired_out":
+        raise IllegalAction(f"{config.name(player)} retired out and cannot resume.")
+    on_strike = action.get("on_strike")
+    if inn["striker"] is None and inn["non_striker"] is None:
+        slot = "striker" if on_strike in (None, True) else "non_striker"
+    elif inn["striker"] is None:
+        slot = "striker"
+    else:
+        slot = "non_striker"
+    if on_strike is not None and (slot == "striker") != bool(on_strike):
+        # The scorer says the new batter is at the other end (e.g. after a run out on a
+        # run in progress): the not-out batter changes ends.
+        inn["striker"], inn["non_striker"] = inn["non_striker"], inn["striker"]
+        slot = "non_striker" if slot == "striker" else "striker"
+    inn[slot] = player
+    inn["retired"].pop(player, None)
+    _batter_card(inn, player)
+    _maybe_start_partnership(inn)
+
+
+def next_bowler(config: MatchConfig, state: dict, action: dict) -> None:
+    inn = _live_innings(state)
+    bowler = _require_player(config, state, inn["bowling"], action.get("player"), "bowler")
+    _check_bowler_may_bowl(config, inn, bowler, new_over=True)
+    inn["bowler"] = bowler
+    inn["over_bowlers"] = [bowler]
+    _bowler_card(inn, bowler)
+
+
+def change_bowler(config: MatchConfig, state: dict, action: dict) -> None:
+    """A bowler finishes another's over (Law 17.8: injury or suspension mid-over)."""
+    inn = _live_innings(state)
+    if inn["legal_balls"] % config.balls_per_over == 0 and not inn["this_over"]:
+        raise IllegalAction("The over has not started: choose the next bowler instead.")
+    bowler = _require_player(config, state, inn["bowling"], action.get("player"), "bowler")
+    if bowler == inn["bowler"]:
+        raise IllegalAction(f"{config.name(bowler)} is already bowling this over.")
+    _check_bowler_may_bowl(config, inn, bowler, new_over=False)
+    inn["bowler"] = bowler
+    inn["over_bowlers"].append(bowler)
+    _bowler_card(inn, bowler)
+
+
+def swap_strike(config: MatchConfig, state: dict, action: dict) -> None:
+    """A scorer's correction of who is on strike (e.g. a short run or crossing on a catch)."""
+    inn = _live_innings(state)
+    inn["striker"], inn["non_striker"] = inn["non_striker"], inn["striker"]
+
+
+def retire(config: MatchConfig, state: dict, action: dict) -> None:
+    inn = _live_innings(state)
+    player, how = action.get("player"), action.get("how")
+    if how not in laws.RETIREMENTS:
+        raise IllegalAction("Retirement must be retired_hurt, retired_not_out or retired_out.")
+    if player not in (inn["striker"], inn["non_striker"]):
+        raise IllegalAction(f"{config.name(player) or 'That player'} is not batting.")
+    if how in laws.RETIREMENTS_THAT_ARE_WICKETS:
+        _dismiss(config, state, inn, player, how, bowler=None, fielders=[])
+        inn["retired"][player] = how
+        _check_innings_end(config, state, inn)
+    else:
+        inn["retired"][player] = how
+        _batter_card(inn, player)["out"] = {"kind": how, "bowler": None, "fielders": []}
+        _vacate(inn, player)
+
+
+def timed_out(config: MatchConfig, state: dict, action: dict) -> None:
+    inn = _live_innings(state)
+    player = _require_player(config, state, inn["batting"], action.get("player"), "batter")
+    if player in inn["batters"]:
+        raise IllegalAction(f"{config.name(player)} has already batted; only an incoming batter "
+                            "can be timed out.")
+    card = _batter_card(inn, player)
+    card["out"] = {"kind": laws.TIMED_OUT, "bowler": None, "fielders": []}
+    inn["wickets"] += 1
+    inn["fall_of_wickets"].append({
+        "wicket": inn["wickets"], "runs": inn["runs"], "player": player,
+        "overs": overs_text(inn["legal_balls"], config.balls_per_over),
+    })
+    _check_innings_end(config, state, inn)
+
+
+def penalty(config: MatchConfig, state: dict, action: dict) -> None:
+    """Penalty runs awarded outside a delivery (Law 41), to either side."""
+    team, runs = action.get("team"), action.get("runs", 5)
+    config.team(team)
+    if runs not in (5, 10):
+        raise IllegalAction("Penalty runs are awarded in fives.")
+    inn = current_innings(state)
+    if inn is not None and not inn["closed"] and inn["batting"] == team:
+        inn["runs"] += runs
+        inn["extras"]["penalty"] += runs
+        if inn["partnership"]:
+            inn["partnership"]["runs"] += runs
+        _check_innings_end(config, state, inn)
+        return
+    # Law 41.17: to the fielding side's next innings, or its last one if it will not bat again.
+    batted = [i for i in state["innings"] if i["batting"] == team and not i["super_over"]]
+    if len(batted) >= config.innings_per_side:
+        batted[-1]["runs"] += runs
+        batted[-1]["extras"]["penalty"] += runs
+        if inn is not None and not inn["closed"]:
+            inn["target"] = target_for(config, state, inn)
+    else:
+        state["pending_penalties"][team] = state["pending_penalties"].get(team, 0) + runs
+
+
+def revise_overs(config: MatchConfig, state: dict, action: dict) -> None:
+    """Overs lost to weather: the current innings' quota becomes ``overs``."""
+    inn = _live_innings(state)
+    overs = action.get("overs")
+    if not isinstance(overs, int) or overs < 1:
+        raise IllegalAction("Revised overs must be a whole number of at least 1.")
+    if overs * config.balls_per_over < inn["legal_balls"]:
+        raise IllegalAction(f"{overs} overs is fewer than have already been bowled.")
+    inn["max_overs"] = overs
+    _check_innings_end(config, state, inn)
+
+
+def revise_target(config: MatchConfig, state: dict, action: dict) -> None:
+    """A scorer-entered revised target (D/L, DLS, VJD): runs to win in ``overs``."""
+    runs, overs = action.get("runs"), action.get("overs")
+    if not isinstance(runs, int) or runs < 1:
+        raise IllegalAction("A revised target must be a whole number of runs.")
+    if not isinstance(overs, int) or overs < 1:
+        raise IllegalAction("A revised target needs the overs it is to be made in.")
+    inn = current_innings(state)
+    chasing = inn is not None and not inn["closed"] and inn["target"] is not None
+    if not chasing and not (inn is not None and inn["closed"]):
+        raise IllegalAction("A target can be revised only for the side batting last.")
+    if chasing:
+        if overs * config.balls_per_over < inn["legal_balls"]:
+            raise IllegalAction(f"{overs} overs is fewer than have already been bowled.")
+        inn["revised_target"] = {"runs": runs, "overs": overs,
+                                 "method": action.get("method", "DLS")}
+        inn["max_overs"] = overs
+        inn["target"] = runs
+        _check_innings_end(config, state, inn)
+    else:
+        state["next_revised_target"] = {"runs": runs, "overs": overs,
+                                        "method": action.get("method", "DLS")}
+
+
+def end_innings(config: MatchConfig, state: dict, action: dict) -> None:
+    """Declaration, forfeit, or an innings ended by the scorer (e.g. no fit batter left)."""
+    inn = _live_innings(state)
+    how = action.get("how", "declared")
+    if how not in ("declared", "all_out", "interrupted"):
+        raise IllegalAction("An innings can be ended as declared, all_out or interrupted.")
+    if how == "declared" and config.innings_per_side == 1 and config.overs is not None:
+        raise IllegalAction("Declarations are not allowed in limited-overs matches.")
+    _close_innings(config, state, inn, how)
+
+
+def forfeit(config: MatchConfig, state: dict, action: dict) -> None:
+    """Law 15.2: a side forfeits an innings it has not started."""
+    if config.innings_per_side != 2:
+        raise IllegalAction("Only two-innings matches allow a forfeit.")
+    batting, _super_over = _next_batting_team(config, state, False)
+    inn = _new_innings(state, batting, config.other(batting), super_over=False,
+                       follow_on=False, max_overs=config.overs)
+    state["innings"].append(inn)
+    inn["target"] = target_for(config, state, inn)
+    _close_innings(config, state, inn, "forfeited")
+
+
+def replace_player(config: MatchConfig, state: dict, action: dict) -> None:
+    """A like-for-like replacement (concussion, etc.): ``in`` takes ``out``'s place in the side."""
+    team, out, incoming = action.get("team"), action.get("out"), action.get("in")
+    config.team(team)
+    if out not in _squad(config, state, team):
+        raise IllegalAction(f"{config.name(out)} is not in the side to be replaced.")
+    if incoming in _squad(config, state, team) or not incoming:
+        raise IllegalAction("The replacement must be a player not already in the side.")
+    state["replacements"].append({"team": team, "out": out, "in": incoming,
+                                  "reason": action.get("reason", "")})
+
+
+def end_match(config: MatchConfig, state: dict, action: dict) -> None:
+    """The match ends other than by play: no result, abandoned, draw, or a stated result."""
+    if state["status"] in ("completed", "abandoned"):
+        raise IllegalAction("The match has already ended.")
+    how = action.get("result")
+    inn = current_innings(state)
+    if inn is not None and not inn["closed"]:
+        _close_without_result(inn)
+    if how == "abandoned":
+        state["status"] = "abandoned"
+        state["result"] = {"kind": "abandoned"}
+    elif how == "no_result":
+        state["status"] = "completed"
+        state["result"] = {"kind": "no_result"}
+    elif how == "tie":
+        state["status"] = "completed"
+        state["result"] = {"kind": "tie", "winner": None}
+    elif how == "draw":
+        if config.innings_per_side != 2:
+            raise IllegalAction("Only two-innings matches can be drawn.")
+        state["status"] = "completed"
+        state["result"] = {"kind": "draw"}
+    elif how == "won":
+        winner, margin, unit = action.get("winner"), action.get("margin"), action.get("unit")
+        config.team(winner)
+        if unit not in ("runs", "wickets") or not isinstance(margin, int) or margin < 0:
+            raise IllegalAction("A stated result needs a margin in runs or wickets.")
+        state["status"] = "completed"
+        state["result"] = {"kind": "won", "winner": winner, "margin": margin, "unit": unit,
+                           "method": action.get("method")}
+    else:
+        raise IllegalAction("End the match as no_result, abandoned, draw, tie or won.")
+
+
+def _close_without_result(inn: dict) -> None:
+    inn["closed"] = "interrupted"
+    if inn["partnership"] is not None:
+        _end_partnership(inn)
+    if inn["this_over"]:
+        inn["overs_history"].append(_over_summary(inn))
+
+
+HANDLERS: dict[str, Callable[[MatchConfig, dict, dict], None]] = {
+    "start_innings": start_innings,
+    "delivery": record_delivery,
+    "new_batter": new_batter,
+    "next_bowler": next_bowler,
+    "change_bowler": change_bowler,
+    "swap_strike": swap_strike,
+    "retire": retire,
+    "timed_out": timed_out,
+    "penalty": penalty,
+    "revise_overs": revise_overs,
+    "revise_target": revise_target,
+    "end_innings": end_innings,
+    "forfeit": forfeit,
+    "replace_player": replace_player,
+    "end_match": end_match,
+}
+_ANYTIME = {"penalty", "replace_player", "end_match", "revise_target"}
+ALLOWED_WHEN: dict[str | None, set[str]] = {
+    None: {"end_match"},
+    "start_innings": {"start_innings", "forfeit"} | _ANYTIME,
+    "new_batter": {"new_batter", "timed_out", "retire", "swap_strike", "end_innings",
+                   "revise_overs"} | _ANYTIME,
+    "next_bowler": {"next_bowler", "retire", "swap_strike", "end_innings",
+                    "revise_overs"} | _ANYTIME,
+    "delivery": {"delivery", "change_bowler", "swap_strike", "retire", "end_innings",
+                 "revise_overs"} | _ANYTIME,
+}

@@ -1,0 +1,115 @@
+"""Targets and results: what the side batting last needs, and who won when an innings closes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .config import MatchConfig
+
+COMPLETED_BY_PLAY = ("all_out", "overs", "target", "declared", "forfeited")
+
+
+def _main(state: dict) -> list[dict]:
+    return [inn for inn in state["innings"] if not inn["super_over"]]
+
+
+def target_for(config: MatchConfig, state: dict, inn: dict) -> int | None:
+    """Runs the batting side needs to win in ``inn``, or None if it is not batting last."""
+    if inn.get("revised_target"):
+        return inn["revised_target"]["runs"]
+    if inn["super_over"]:
+        supers = [i for i in state["innings"] if i["super_over"]]
+        position = supers.index(inn)
+        return supers[position - 1]["runs"] + 1 if position % 2 == 1 else None
+    main = _main(state)
+    if len(main) != 2 * config.innings_per_side or main[-1] is not inn:
+        return None
+    own = sum(i["runs"] for i in main[:-1] if i["batting"] == inn["batting"])
+    opponents = sum(i["runs"] for i in main if i["batting"] != inn["batting"])
+    return opponents - own + 1
+
+
+def _won(state: dict, winner: str, margin: int, unit: str, **extra) -> None:
+    state["status"] = "completed"
+    state["result"] = {"kind": "won", "winner": winner, "margin": margin, "unit": unit, **extra}
+
+
+def _chase_result(config: MatchConfig, state: dict, chase: dict) -> bool:
+    """Decide a finished chase; False if the chase ended without a result (rain, declaration)."""
+    from .fold import max_balls, max_wickets
+
+    method = chase["revised_target"]["method"] if chase.get("revised_target") else None
+    target = chase["target"]
+    if chase["runs"] >= target:
+        balls = max_balls(config, chase)
+        _won(state, chase["batting"], max_wickets(config, chase) - chase["wickets"], "wickets",
+             method=method,
+             balls_remaining=None if balls is None else balls - chase["legal_balls"])
+        return True
+    if chase["closed"] not in ("all_out", "overs"):
+        return False
+    if chase["runs"] == target - 1:
+        if config.super_over and config.innings_per_side == 1:
+            state["status"] = "innings_break"  # a super over decides it
+        else:
+            state["status"] = "completed"
+            state["result"] = {"kind": "tie", "winner": None, "method": method}
+        return True
+    _won(state, chase["bowling"], target - 1 - chase["runs"], "runs", method=method)
+    return True
+
+
+def after_innings_closed(config: MatchConfig, state: dict) -> None:
+    inn = state["innings"][-1]
+    state["status"] = "innings_break"
+    if inn["super_over"]:
+        supers = [i for i in state["innings"] if i["super_over"]]
+        if len(supers) % 2 == 1:
+            return
+        first, second = supers[-2], supers[-1]
+        if first["runs"] == second["runs"]:
+            return  # tied again: another super over (or the scorer ends the match)
+        winner = second["batting"] if second["runs"] > first["runs"] else first["batting"]
+        state["status"] = "completed"
+        state["result"] = {"kind": "tie", "winner": winner, "decided_by": "super_over",
+                           "super_overs": len(supers) // 2}
+        return
+    main = _main(state)
+    if inn["closed"] == "interrupted":
+        return  # the scorer decides: resume with revised overs, or end the match
+    if len(main) == 2 * config.innings_per_side:
+        _chase_result(config, state, inn)
+    elif config.innings_per_side == 2 and len(main) == 3:
+        third = inn["batting"]
+        own = sum(i["runs"] for i in main if i["batting"] == third)
+        other = sum(i["runs"] for i in main if i["batting"] != third)
+        if own < other:
+            _won(state, config.other(third), other - own, "runs", innings=True)
+
+
+def result_text(config: MatchConfig, state: dict) -> str:
+    result = state.get("result")
+    if result is None:
+        return ""
+    kind = result["kind"]
+    if kind == "abandoned":
+        return "Match abandoned"
+    if kind == "no_result":
+        return "No result"
+    if kind == "draw":
+        return "Match drawn"
+    if kind == "tie":
+        if result.get("winner"):
+            return f"Match tied ({config.team(result['winner']).name} won the Super Over)"
+        return "Match tied"
+    name = config.team(result["winner"]).name
+    margin, unit = result["margin"], result["unit"]
+    noun = unit if margin != 1 else unit[:-1]
+    if result.get("innings"):
+        text = f"{name} won by an innings and {margin} {noun}"
+    else:
+        text = f"{name} won by {margin} {noun}"
+    if result.get("method"):
+        text += f" ({result['method']} method)"
+    return text

@@ -1,0 +1,70 @@
+"""Every real match in shared/cricsheet replays through the bare engine to the official figures."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from games.cricsheet import CricsheetReplay, compare
+from games.engine import apply_in_place, fold, new_state
+
+# CRICSHEET_DIR points the replay at a larger set of matches (any folder of Cricsheet JSON).
+CRICSHEET = Path(
+    os.environ.get("CRICSHEET_DIR", Path(__file__).resolve().parents[3] / "shared" / "cricsheet")
+)
+FILES = sorted(CRICSHEET.rglob("*.json"))
+
+
+def replay(data: dict):
+    state = new_state()
+    log: list[dict] = []
+    holder = {}
+
+    def apply(action: dict) -> dict:
+        apply_in_place(holder["replay"].config, state, action)
+        log.append(action)
+        return state
+
+    holder["replay"] = CricsheetReplay(data, apply)
+    report = holder["replay"].run()
+    return holder["replay"], report, state, log
+
+
+def test_the_sample_is_there():
+    assert len(FILES) >= 24, f"expected the Cricsheet sample under {CRICSHEET}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_replay_matches_the_official_scorecard_and_outcome(path):
+    data = json.loads(path.read_text())
+    replayer, report, state, log = replay(data)
+    assert report.divergences == []
+    assert compare(data, state) == []
+    # Strike corrections are only the pre-2022 Law on catches (batters crossing).
+    assert len(report.strike_corrections) <= 10
+    # The stored state is exactly the fold of the log.
+    assert fold(replayer.config, log) == state
+
+
+def test_every_delivery_has_the_files_striker_non_striker_and_bowler():
+    for path in FILES:
+        data = json.loads(path.read_text())
+        seen = []
+        state = new_state()
+        holder = {}
+
+        def apply(action, seen=seen, state=state, holder=holder):
+            if action["kind"] == "delivery":
+                inn = state["innings"][-1]
+                seen.append((inn["striker"], inn["non_striker"], inn["bowler"]))
+            apply_in_place(holder["r"].config, state, action)
+            return state
+
+        holder["r"] = CricsheetReplay(data, apply)
+        holder["r"].run()
+        expected = [
+            (d["batter"], d["non_striker"], d["bowler"])
+            for inn in data["innings"] for over in inn["overs"] for d in over["deliveries"]
+        ]
+        assert seen == expected, path.name
