@@ -31,44 +31,49 @@ NOT_WICKETS = {"retired hurt", "retired not out"}
 STRIKE_LAW_2022 = "2022-10-01"  # Law 18.11: new batter on strike after a catch
 
 
-def config_from_cricsheet(data: dict, ids: Callable[[str], str] = str) -> MatchConfig:
-    """The match format and sides; ``ids`` maps a Cricsheet player name to our player id."""
+def sides_from_cricsheet(data: dict) -> dict[str, dict[str, list[str]]]:
+    """Each team's players (batting order as listed) and the substitutes who fielded for it."""
+    squads = data["info"]["players"]
+    everyone = {player for squad in squads.values() for player in squad}
+    sides = {team: {"players": list(squads[team]), "substitutes": []} for team in squads}
+    for inn in data["innings"]:
+        fielding = next(team for team in squads if team != inn["team"])
+        for over in inn.get("overs", []):
+            for delivery in over["deliveries"]:
+                for wicket in delivery.get("wickets", []):
+                    for fielder in wicket.get("fielders", []):
+                        name = fielder.get("name")
+                        subs = sides[fielding]["substitutes"]
+                        if name and name not in everyone and name not in subs:
+                            subs.append(name)
+    return sides
+
+
+def format_from_cricsheet(data: dict) -> dict:
+    """The match format as ``Match`` fields."""
     info = data["info"]
-    squads = info["players"]
-    fielders = {
-        fielder["name"]
-        for inn in data["innings"] for over in inn.get("overs", [])
-        for delivery in over["deliveries"] for wicket in delivery.get("wickets", [])
-        for fielder in wicket.get("fielders", []) if "name" in fielder
-    }
-    teams = []
-    for name in info["teams"]:
-        players = tuple(ids(player) for player in squads[name])
-        others = {
-            ids(f) for f in fielders if f not in squads[info["teams"][0]]
-            and f not in squads[info["teams"][1]]
-        }
-        teams.append(Team(id=ids_team(name), name=name, players=players,
-                          substitutes=tuple(sorted(others))))
     overs = info.get("overs")
     limited = info.get("match_type") in ("T20", "ODI", "IT20", "ODM")
-    return MatchConfig(
-        teams=(teams[0], teams[1]),
-        batting_first=ids_team(data["innings"][0]["team"]),
-        overs=overs,
-        balls_per_over=info.get("balls_per_over", 6),
-        innings_per_side=1 if limited else 2,
-        players_per_side=11,
-        bowler_max_overs=(overs // 5) if (limited and overs) else None,
-        super_over=limited,
-        free_hit=limited,
-        new_batter_on_strike_after_catch=info["dates"][0] >= STRIKE_LAW_2022,
-        names={ids(player): player for team in squads.values() for player in team},
+    return {
+        "overs": overs, "balls_per_over": info.get("balls_per_over", 6),
+        "innings_per_side": 1 if limited else 2, "players_per_side": 11,
+        "bowler_max_overs": (overs // 5) if (limited and overs) else None,
+        "super_over": limited, "free_hit": limited,
+        "new_batter_on_strike_after_catch": info["dates"][0] >= STRIKE_LAW_2022,
+    }
+
+
+def config_from_cricsheet(data: dict) -> MatchConfig:
+    """The engine config straight from the file, with Cricsheet names as ids (engine-only use)."""
+    sides = sides_from_cricsheet(data)
+    teams = tuple(
+        Team(id=name, name=name, players=tuple(side["players"]),
+             substitutes=tuple(side["substitutes"]))
+        for name, side in sides.items()
     )
-
-
-def ids_team(name: str) -> str:
-    return name
+    names = {p: p for side in sides.values() for p in side["players"] + side["substitutes"]}
+    return MatchConfig(teams=teams, batting_first=data["innings"][0]["team"], names=names,
+                       **format_from_cricsheet(data))
 
 
 def _boundary(delivery: dict, config: MatchConfig) -> bool:
@@ -89,12 +94,14 @@ class ReplayReport:
 
 
 class CricsheetReplay:
-    def __init__(self, data: dict, apply: Callable[[dict], dict],
-                 ids: Callable[[str], str] = str):
+    def __init__(self, data: dict, apply: Callable[[dict], dict], *,
+                 config: MatchConfig | None = None, ids: Callable[[str], str] = str,
+                 team_ids: Callable[[str], str] = str):
         self.data = data
         self.apply = apply  # applies one action, returns the new state
-        self.ids = ids
-        self.config = config_from_cricsheet(data, ids)
+        self.ids = ids  # Cricsheet player name -> engine player id
+        self.team_ids = team_ids  # Cricsheet team name -> engine team id
+        self.config = config or config_from_cricsheet(data)
         self.report = ReplayReport()
         self.state: dict = {}
 
@@ -225,7 +232,7 @@ class CricsheetReplay:
             self._do({"kind": "end_match", "result": "tie"})
         elif "winner" in outcome:
             (unit, margin), = outcome["by"].items()
-            self._do({"kind": "end_match", "result": "won", "winner": ids_team(outcome["winner"]),
+            self._do({"kind": "end_match", "result": "won", "winner": self.team_ids(outcome["winner"]),
                       "margin": margin, "unit": unit, "method": outcome.get("method")})
 
 
@@ -258,9 +265,12 @@ def expected_innings(data: dict) -> list[dict]:
     return totals
 
 
-def expected_result(data: dict) -> dict:
+def expected_result(data: dict, team_ids: Callable[[str], str] = str) -> dict:
     """The file's ``info.outcome`` in the engine's result shape."""
-    outcome = data["info"]["outcome"]
+    outcome = dict(data["info"]["outcome"])
+    for key in ("winner", "eliminator"):
+        if key in outcome:
+            outcome[key] = team_ids(outcome[key])
     if outcome.get("result") == "no result":
         return {"kind": "no_result"}
     if outcome.get("result") == "draw":
@@ -274,7 +284,7 @@ def expected_result(data: dict) -> dict:
             "method": outcome.get("method")}
 
 
-def compare(data: dict, state: dict) -> list[str]:
+def compare(data: dict, state: dict, team_ids: Callable[[str], str] = str) -> list[str]:
     """Differences between the engine's final state and the file's totals and outcome."""
     problems = []
     expected = expected_innings(data)
@@ -284,7 +294,7 @@ def compare(data: dict, state: dict) -> list[str]:
         for key in ("runs", "wickets", "legal_balls", "extras", "super_over"):
             if want[key] != got[key]:
                 problems.append(f"innings {number} {key}: engine {got[key]}, file {want[key]}")
-    want_result = expected_result(data)
+    want_result = expected_result(data, team_ids)
     got = state.get("result") or {}
     for key, value in want_result.items():
         if got.get(key) != value:

@@ -9,7 +9,7 @@ Every handler validates before it mutates: an ``IllegalAction`` leaves the state
 
 from __future__ import annotations
 
-import copy
+import json
 from collections.abc import Callable, Iterable
 
 from . import laws
@@ -34,7 +34,7 @@ def new_state() -> dict:
 
 def apply(config: MatchConfig, state: dict, action: dict) -> dict:
     """A new state with ``action`` applied; ``state`` itself is not changed."""
-    new = copy.deepcopy(state)
+    new = json.loads(json.dumps(state))  # the state is JSON; this is ~10x faster than deepcopy
     apply_in_place(config, new, action)
     return new
 
@@ -193,7 +193,7 @@ def _maybe_start_partnership(inn: dict) -> None:
 # --- innings -------------------------------------------------------------------------------------
 
 
-def _next_batting_team(config: MatchConfig, state: dict, follow_on: bool) -> tuple[str, bool]:
+def next_batting_team(config: MatchConfig, state: dict, follow_on: bool) -> tuple[str, bool]:
     """(team id, super over?) of the innings to start now."""
     innings = state["innings"]
     main = [inn for inn in innings if not inn["super_over"]]
@@ -223,7 +223,7 @@ def start_innings(config: MatchConfig, state: dict, action: dict) -> None:
     follow_on = bool(action.get("follow_on"))
     if state["innings"] and not state["innings"][-1]["closed"]:
         raise IllegalAction("The current innings has not ended.")
-    batting, super_over = _next_batting_team(config, state, follow_on)
+    batting, super_over = next_batting_team(config, state, follow_on)
     if follow_on:
         first, second = state["innings"][0], state["innings"][1]
         lead = first["runs"] - second["runs"]
@@ -662,7 +662,7 @@ def forfeit(config: MatchConfig, state: dict, action: dict) -> None:
     """Law 15.2: a side forfeits an innings it has not started."""
     if config.innings_per_side != 2:
         raise IllegalAction("Only two-innings matches allow a forfeit.")
-    batting, _super_over = _next_batting_team(config, state, False)
+    batting, _super_over = next_batting_team(config, state, False)
     inn = _new_innings(state, batting, config.other(batting), super_over=False,
                        follow_on=False, max_overs=config.overs)
     state["innings"].append(inn)

@@ -1,0 +1,102 @@
+"""Staff screens. The log is read-only and in order; every change goes through the services."""
+
+from django.contrib import admin, messages
+
+from games import engine
+from games.models import LogEntry, Match, MatchPlayer, Player, Team, Tournament
+from games.services import match_record_action, match_refresh_config
+
+
+@admin.register(Tournament)
+class TournamentAdmin(admin.ModelAdmin):
+    list_display = ["name", "season", "slug", "points_win", "points_tie", "points_no_result"]
+    list_filter = ["season"]
+    search_fields = ["name", "season", "slug"]
+    prepopulated_fields = {"slug": ["name", "season"]}
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name"]
+    search_fields = ["name", "short_name"]
+
+
+@admin.register(Player)
+class PlayerAdmin(admin.ModelAdmin):
+    list_display = ["name", "cricsheet_id"]
+    search_fields = ["name", "cricsheet_id"]
+
+
+class MatchPlayerInline(admin.TabularInline):
+    model = MatchPlayer
+    extra = 0
+    autocomplete_fields = ["player"]
+
+
+class LogEntryInline(admin.TabularInline):
+    model = LogEntry
+    fields = ["seq", "kind", "payload", "recorded_by", "recorded_at", "idempotency_key"]
+    readonly_fields = fields
+    ordering = ["seq"]
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Match)
+class MatchAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "tournament", "status", "result_text", "seq", "start_date"]
+    list_filter = ["status", "tournament", "innings_per_side", "overs"]
+    search_fields = ["team_a__name", "team_b__name", "venue", "tournament__name"]
+    autocomplete_fields = ["team_a", "team_b", "toss_winner", "tournament"]
+    filter_horizontal = ["scorers"]
+    readonly_fields = ["status", "seq", "result_text", "state", "updated_at"]
+    inlines = [MatchPlayerInline, LogEntryInline]
+    actions = ["undo_last", "declare_no_result"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        try:
+            match_refresh_config(match=form.instance)
+        except engine.IllegalAction as error:
+            self.message_user(request, f"The sides or format are not valid: {error.message}",
+                              messages.ERROR)
+
+    def _record(self, request, queryset, action: dict, done: str):
+        for match in queryset:
+            try:
+                match_record_action(match_id=match.pk, action=action, by=request.user)
+            except engine.IllegalAction as error:
+                self.message_user(request, f"{match}: {error.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"{match}: {done}", messages.SUCCESS)
+
+    @admin.action(description="Undo the last scoring action")
+    def undo_last(self, request, queryset):
+        self._record(request, queryset, {"kind": "undo"}, "last action undone.")
+
+    @admin.action(description="End as no result")
+    def declare_no_result(self, request, queryset):
+        self._record(request, queryset, {"kind": "end_match", "result": "no_result"},
+                     "ended as no result.")
+
+
+@admin.register(LogEntry)
+class LogEntryAdmin(admin.ModelAdmin):
+    list_display = ["match", "seq", "kind", "recorded_by", "recorded_at"]
+    list_filter = ["kind", "recorded_at"]
+    search_fields = ["match__team_a__name", "match__team_b__name", "idempotency_key"]
+    ordering = ["match", "seq"]
+    readonly_fields = [f.name for f in LogEntry._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

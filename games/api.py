@@ -1,0 +1,95 @@
+"""JSON API for matches: state and scorecard, the log, and recording actions."""
+
+from __future__ import annotations
+
+import json
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_GET, require_POST
+
+from games import engine
+from games.models import Match
+from games.permissions import can_score
+from games.selectors import log_entry_payload, match_get, match_log_since, match_payload
+from games.services import IdempotencyConflict, StaleState, match_record_action
+
+
+def _error(status: int, message: str, **extra) -> JsonResponse:
+    return JsonResponse({"error": message, **extra}, status=status)
+
+
+def _match_or_404(match_id: int) -> Match | None:
+    try:
+        return match_get(match_id=match_id)
+    except Match.DoesNotExist:
+        return None
+
+
+@require_GET
+def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
+    """The match's state, scorecard and result; ETag is the log sequence number."""
+    match = _match_or_404(match_id)
+    if match is None:
+        return _error(404, f"There is no match {match_id}.")
+    etag = f'"m{match.pk}-{match.seq}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponse(status=304)
+    else:
+        response = JsonResponse(match_payload(match=match))
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"  # revalidate each time: live matches change by the ball
+    return response
+
+
+@require_GET
+def match_log(request: HttpRequest, match_id: int) -> JsonResponse:
+    match = _match_or_404(match_id)
+    if match is None:
+        return _error(404, f"There is no match {match_id}.")
+    try:
+        since = int(request.GET.get("since", 0))
+    except ValueError:
+        return _error(400, "'since' must be a whole number (a sequence number from the log).")
+    return JsonResponse({"match": match.pk, "seq": match.seq,
+                         "entries": match_log_since(match=match, since=since)})
+
+
+@require_POST
+def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
+    """Record one action: body {"action": {...}, "expected_seq": n, "idempotency_key": "..."}."""
+    match = _match_or_404(match_id)
+    if match is None:
+        return _error(404, f"There is no match {match_id}.")
+    if not request.user.is_authenticated:
+        return _error(401, "Log in to score this match.")
+    if not can_score(request.user, match):
+        return _error(403, "Only this match's scorers can score it.")
+    if request.content_type != "application/json":
+        return _error(415, "Send the action as JSON (Content-Type: application/json).")
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return _error(400, "The request body is not valid JSON.")
+    if not isinstance(body, dict) or not isinstance(body.get("action"), dict):
+        return _error(400, "Send an object with an 'action' object.")
+    expected_seq = body.get("expected_seq")
+    if expected_seq is not None and (not isinstance(expected_seq, int) or expected_seq < 0):
+        return _error(400, "'expected_seq' must be the sequence number you last saw.")
+    key = body.get("idempotency_key")
+    if key is not None and (not isinstance(key, str) or not 1 <= len(key) <= 64):
+        return _error(400, "'idempotency_key' must be a string of 1 to 64 characters.")
+    try:
+        recorded = match_record_action(match_id=match.pk, action=body["action"], by=request.user,
+                                       expected_seq=expected_seq, idempotency_key=key)
+    except engine.IllegalAction as error:
+        return _error(400, error.message, seq=match.seq)
+    except StaleState as stale:
+        return _error(409, str(stale), seq=stale.match.seq,
+                      state=match_payload(match=stale.match))
+    except IdempotencyConflict as error:
+        return _error(409, str(error))
+    return JsonResponse(
+        {"seq": recorded.match.seq, "entry": log_entry_payload(recorded.entry),
+         "replayed": not recorded.created, "state": match_payload(match=recorded.match)},
+        status=201 if recorded.created else 200,
+    )

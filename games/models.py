@@ -1,0 +1,233 @@
+"""Tournaments, teams, players, matches and each match's ordered log of scoring actions.
+
+A match's state is a fold over its log (``games.engine``); the latest state is stored on the
+match in the same transaction as the log entry that produced it, so reads never replay the log.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+
+from games.engine import MatchConfig
+from games.engine import Team as EngineTeam
+
+
+class Tournament(models.Model):
+    name = models.CharField(max_length=200)
+    season = models.CharField(max_length=20, blank=True)
+    slug = models.SlugField(max_length=220, unique=True)
+    points_win = models.PositiveSmallIntegerField(default=2)
+    points_tie = models.PositiveSmallIntegerField(default=1)
+    points_no_result = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-season", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "season"], name="tournament_name_season"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.season}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(f"{self.name} {self.season}")[:220]
+        super().save(*args, **kwargs)
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    short_name = models.CharField(max_length=10, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Player(models.Model):
+    name = models.CharField(max_length=120)
+    # Cricsheet's registry identifier, so re-importing a match finds the same people.
+    cricsheet_id = models.CharField(max_length=16, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MatchQuerySet(models.QuerySet):
+    def live(self):
+        """Matches being played now (including innings breaks)."""
+        return self.filter(status__in=[Match.Status.LIVE, Match.Status.INNINGS_BREAK])
+
+    def upcoming(self):
+        """Matches not yet started."""
+        return self.filter(status=Match.Status.SCHEDULED)
+
+    def finished(self):
+        """Completed or abandoned matches."""
+        return self.filter(status__in=[Match.Status.COMPLETED, Match.Status.ABANDONED])
+
+    def scorable_by(self, user):
+        """Matches this user may score: staff all, others those they are assigned to."""
+        if user.is_staff:
+            return self
+        return self.filter(scorers=user)
+
+
+class Match(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled"
+        LIVE = "live"
+        INNINGS_BREAK = "innings_break"
+        COMPLETED = "completed"
+        ABANDONED = "abandoned"
+
+    class TossDecision(models.TextChoices):
+        BAT = "bat"
+        FIELD = "field"
+
+    tournament = models.ForeignKey(Tournament, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="matches")
+    team_a = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    team_b = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
+    venue = models.CharField(max_length=200, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    # Format.
+    overs = models.PositiveSmallIntegerField(null=True, blank=True, default=20,
+                                             help_text="Overs per innings; empty for unlimited.")
+    balls_per_over = models.PositiveSmallIntegerField(default=6)
+    innings_per_side = models.PositiveSmallIntegerField(default=1)
+    players_per_side = models.PositiveSmallIntegerField(default=11)
+    bowler_max_overs = models.PositiveSmallIntegerField(null=True, blank=True)
+    super_over = models.BooleanField(default=True)
+    free_hit = models.BooleanField(default=True)
+    new_batter_on_strike_after_catch = models.BooleanField(default=True)
+    # Toss.
+    toss_winner = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    toss_decision = models.CharField(max_length=5, choices=TossDecision.choices, blank=True)
+    # People.
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="matches_created")
+    scorers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                     related_name="matches_scored")
+    # Derived from the log, stored in the transaction that appends to it.
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    seq = models.PositiveIntegerField(default=0, help_text="Sequence number of the last entry.")
+    state = models.JSONField(default=dict, blank=True)
+    # The engine's view of format, sides and names, rebuilt whenever they change
+    # (games.services.match_refresh_config) so scoring a ball needs no query for it.
+    config = models.JSONField(default=dict, blank=True, editable=False)
+    result_text = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MatchQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name_plural = "matches"
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.team_a} v {self.team_b}" + (f", {self.start_date}" if self.start_date else "")
+
+    def get_absolute_url(self) -> str:
+        return reverse("games:match-api", args=[self.pk])
+
+    @property
+    def group_name(self) -> str:
+        """The realtime group (and Redis key stem) for this match's fans."""
+        return f"match.{self.pk}"
+
+    @property
+    def batting_first(self) -> Team | None:
+        if self.toss_winner_id is None or not self.toss_decision:
+            return None
+        if self.toss_decision == self.TossDecision.BAT:
+            return self.toss_winner
+        return self.team_b if self.toss_winner_id == self.team_a_id else self.team_a
+
+    def engine_config(self) -> MatchConfig:
+        """The engine's view of this match (stored; see ``config``)."""
+        if not self.config:
+            return self.build_engine_config()
+        return MatchConfig.from_dict(self.config)
+
+    def build_engine_config(self) -> MatchConfig:
+        """The engine's view of this match built from its rows: format, sides and names."""
+        players = list(self.players.select_related("player").order_by("order"))
+        names = {str(mp.player_id): mp.player.name for mp in players}
+
+        def side(team: Team) -> EngineTeam:
+            squad = [p for p in players if p.team_id == team.pk]
+            return EngineTeam(
+                id=str(team.pk), name=team.name,
+                players=tuple(str(p.player_id) for p in squad if not p.substitute),
+                substitutes=tuple(str(p.player_id) for p in squad if p.substitute),
+            )
+
+        first = self.batting_first or self.team_a
+        return MatchConfig(
+            teams=(side(self.team_a), side(self.team_b)), batting_first=str(first.pk),
+            overs=self.overs, balls_per_over=self.balls_per_over,
+            innings_per_side=self.innings_per_side, players_per_side=self.players_per_side,
+            bowler_max_overs=self.bowler_max_overs, super_over=self.super_over,
+            free_hit=self.free_hit,
+            new_batter_on_strike_after_catch=self.new_batter_on_strike_after_catch, names=names,
+        )
+
+
+class MatchPlayer(models.Model):
+    """A player in a side for one match: the playing XI, in batting order, and substitutes."""
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="players")
+    team = models.ForeignKey(Team, on_delete=models.PROTECT)
+    player = models.ForeignKey(Player, on_delete=models.PROTECT, related_name="appearances")
+    order = models.PositiveSmallIntegerField(default=0)
+    substitute = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["match", "team", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["match", "player"], name="match_player_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.player} ({self.team})"
+
+
+class LogEntry(models.Model):
+    """One entry in a match's ordered log: a delivery, a non-ball action, an undo or a correction.
+
+    Entries are never changed or deleted: an undo or a correction is a new entry, so the log is
+    also the audit trail (who, when, what was there before).
+    """
+
+    match = models.ForeignKey(Match, on_delete=models.CASCADE, related_name="log")
+    seq = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20)
+    payload = models.JSONField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+
+    class Meta:
+        ordering = ["match", "seq"]
+        verbose_name_plural = "log entries"
+        constraints = [
+            models.UniqueConstraint(fields=["match", "seq"], name="log_seq_unique"),
+            models.UniqueConstraint(fields=["match", "idempotency_key"],
+                                    name="log_idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.kind}"

@@ -1,0 +1,64 @@
+"""Reads of matches and their logs, shaped for the API, pages and realtime snapshots."""
+
+from __future__ import annotations
+
+from games import engine
+from games.engine.scorecard import scorecard
+from games.models import LogEntry, Match
+
+
+def match_get(*, match_id: int) -> Match:
+    return Match.objects.select_related("team_a", "team_b", "tournament", "toss_winner").get(
+        pk=match_id
+    )
+
+
+def match_payload(*, match: Match, config: engine.MatchConfig | None = None) -> dict:
+    """The one serialization of a match's state (docs/api.md): API, pages and snapshots use it."""
+    config = config or match.engine_config()
+    state = match.state or engine.new_state()
+    card = scorecard(config, state)
+    return {
+        "match": match.pk,
+        "seq": match.seq,
+        "status": match.status,
+        "tournament": None if match.tournament_id is None else {
+            "slug": match.tournament.slug, "name": str(match.tournament)},
+        "teams": [{"id": team.id, "name": team.name} for team in config.teams],
+        "format": {
+            "overs": config.overs, "balls_per_over": config.balls_per_over,
+            "innings_per_side": config.innings_per_side,
+            "players_per_side": config.players_per_side,
+            "bowler_max_overs": config.bowler_max_overs,
+        },
+        "toss": None if match.toss_winner_id is None else {
+            "winner": str(match.toss_winner_id), "decision": match.toss_decision},
+        "needs": card["needs"],
+        "free_hit": card["free_hit"],
+        "innings": card["innings"],
+        "result": _result(config, state),
+    }
+
+
+def _result(config: engine.MatchConfig, state: dict) -> dict | None:
+    result = state.get("result")
+    if result is None:
+        return None
+    out = dict(result)
+    if out.get("winner"):
+        out["winner_name"] = config.team(out["winner"]).name
+    out["text"] = engine.result_text(config, state)
+    return out
+
+
+def log_entry_payload(entry: LogEntry) -> dict:
+    return {
+        "seq": entry.seq, "kind": entry.kind, "action": entry.payload,
+        "recorded_by": entry.recorded_by.get_username() if entry.recorded_by else None,
+        "recorded_at": entry.recorded_at.isoformat(),
+    }
+
+
+def match_log_since(*, match: Match, since: int = 0, limit: int = 1000) -> list[dict]:
+    entries = match.log.filter(seq__gt=since).select_related("recorded_by").order_by("seq")
+    return [log_entry_payload(entry) for entry in entries[:limit]]

@@ -1,0 +1,168 @@
+"""Writes to matches. Every scoring action goes through ``match_record_action``.
+
+One transaction per action: lock the match row, check the client's ``expected_seq`` and the
+idempotency key, apply the action with the engine, append the log entry, store the new state on
+the match, and announce the committed action (``games.signals.action_recorded``) inside the same
+transaction so subscribers can write their own rows atomically and publish after commit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from games import engine
+from games.models import LogEntry, Match, MatchPlayer, Player, Team
+from games.signals import action_recorded
+
+LOG_ONLY_KINDS = {"undo", "correct"}
+
+
+class StaleState(Exception):
+    """The client scored against an older state than the one stored (409)."""
+
+    def __init__(self, match: Match):
+        super().__init__(
+            f"Someone else scored first: the match is now at entry {match.seq}. "
+            "Here is the current state; check it and enter the ball again if it is still needed."
+        )
+        self.match = match
+
+
+class IdempotencyConflict(Exception):
+    """The idempotency key was already used for a different action (409)."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    entry: LogEntry
+    match: Match
+    created: bool  # False when an idempotent retry returned the first result
+
+
+def _validated_action(action: dict) -> dict:
+    if not isinstance(action, dict) or not isinstance(action.get("kind"), str):
+        raise engine.IllegalAction("An action must be an object with a 'kind'.")
+    return action
+
+
+def _corrected_payload(entries: list[tuple[int, dict]], action: dict) -> dict:
+    """The payload a correction replaces, after checking the correction makes sense."""
+    target = action.get("target_seq")
+    by_seq = dict(entries)
+    if not isinstance(action.get("action"), dict) or target not in by_seq:
+        raise engine.IllegalAction("A correction needs the entry to correct and its new action.")
+    if by_seq[target].get("kind") in LOG_ONLY_KINDS:
+        raise engine.IllegalAction("An undo or a correction cannot itself be corrected.")
+    if action["action"].get("kind") != by_seq[target].get("kind"):
+        raise engine.IllegalAction("A correction must keep the kind of the entry it corrects.")
+    return by_seq[target]
+
+
+def _refold(match: Match, config: engine.MatchConfig, action: dict) -> tuple[dict, dict]:
+    """(state, payload to log) for an undo or a correction: re-fold the log with it applied."""
+    entries = list(match.log.order_by("seq").values_list("seq", "payload"))
+    payload = dict(action)
+    if action["kind"] == "correct":
+        payload["before"] = _corrected_payload(entries, action)
+    effective = engine.effective_actions([*entries, (match.seq + 1, action)])
+    try:
+        return engine.fold(config, [a for _, a in effective]), payload
+    except engine.IllegalAction as error:
+        raise engine.IllegalAction(
+            f"That would make a later entry illegal: {error.message}"
+        ) from error
+
+
+def _same_action(payload: dict, action: dict) -> bool:
+    return {k: v for k, v in payload.items() if k != "before"} == action
+
+
+def match_record_action(
+    *, match_id: int, action: dict, by=None, expected_seq: int | None = None,
+    idempotency_key: str | None = None,
+) -> Recorded:
+    """Append one action to a match's log and store the resulting state."""
+    action = _validated_action(action)
+    with transaction.atomic():
+        match = Match.objects.select_for_update().get(pk=match_id)
+        if idempotency_key:
+            first = match.log.filter(idempotency_key=idempotency_key).first()
+            if first is not None:
+                if not _same_action(first.payload, action):
+                    raise IdempotencyConflict(
+                        "This idempotency key was already used for a different action."
+                    )
+                return Recorded(entry=first, match=match, created=False)
+        if expected_seq is not None and expected_seq != match.seq:
+            raise StaleState(match)
+        config = match.engine_config()
+        before = match.state or engine.new_state()
+        if action["kind"] in LOG_ONLY_KINDS:
+            state, payload = _refold(match, config, action)
+        else:
+            state, payload = engine.apply(config, before, action), action
+        entry = LogEntry(match=match, seq=match.seq + 1, kind=action["kind"], payload=payload,
+                         recorded_by=by if by is not None and by.is_authenticated else None,
+                         idempotency_key=idempotency_key or None)
+        try:
+            entry.save()
+        except IntegrityError as error:  # the unique constraints are the last line of defence
+            raise StaleState(match) from error
+        match.seq = entry.seq
+        match.state = state
+        match.status = state["status"]
+        match.result_text = engine.result_text(config, state)
+        match.save(update_fields=["seq", "state", "status", "result_text", "updated_at"])
+        action_recorded.send(sender=Match, match=match, entry=entry, before=before, after=state,
+                             config=config)
+    return Recorded(entry=entry, match=match, created=True)
+
+
+def match_replay_state(*, match: Match) -> dict:
+    """The state folded from the log alone; equals ``match.state`` (tests and repairs use it)."""
+    entries = list(match.log.order_by("seq").values_list("seq", "payload"))
+    effective = engine.effective_actions(entries)
+    return engine.fold(match.engine_config(), [a for _, a in effective])
+
+
+def match_create(
+    *, team_a: Team, team_b: Team, players_a: list[Player], players_b: list[Player],
+    toss_winner: Team, toss_decision: str, created_by=None, tournament=None,
+    substitutes_a: list[Player] = (), substitutes_b: list[Player] = (), **format_fields,
+) -> Match:
+    """Create a match with its playing XIs (in batting order) and toss."""
+    if team_a == team_b:
+        raise engine.IllegalAction("A match needs two different teams.")
+    if toss_winner not in (team_a, team_b):
+        raise engine.IllegalAction("The toss winner must be one of the two teams.")
+    everyone = [*players_a, *players_b, *substitutes_a, *substitutes_b]
+    if len({p.pk for p in everyone}) != len(everyone):
+        raise engine.IllegalAction("A player can appear only once in a match.")
+    with transaction.atomic():
+        match = Match.objects.create(
+            team_a=team_a, team_b=team_b, toss_winner=toss_winner, toss_decision=toss_decision,
+            created_by=created_by, tournament=tournament, **format_fields,
+        )
+        rows = []
+        for team, squad, substitute in ((team_a, players_a, False), (team_b, players_b, False),
+                                        (team_a, substitutes_a, True),
+                                        (team_b, substitutes_b, True)):
+            rows += [MatchPlayer(match=match, team=team, player=player, order=order,
+                                 substitute=substitute) for order, player in enumerate(squad)]
+        MatchPlayer.objects.bulk_create(rows)
+        match_refresh_config(match=match)
+        if created_by is not None:
+            match.scorers.add(created_by)
+    return match
+
+
+def match_refresh_config(*, match: Match) -> Match:
+    """Rebuild the stored engine config after the format or the sides change."""
+    config = match.build_engine_config()  # raises IllegalAction for an impossible format
+    match.config = config.to_dict()
+    if not match.state:
+        match.state = engine.new_state()
+    match.save(update_fields=["config", "state", "updated_at"])
+    return match

@@ -1,0 +1,11 @@
+"""The one hook point where a committed scoring action is announced.
+
+``action_recorded`` is sent by ``games.services.match_record_action`` *inside* the transaction
+that appended the entry, with ``match``, ``entry``, ``before`` and ``after`` (states) and
+``config``. A receiver that writes rows (the events outbox) joins that transaction, so a rolled
+back action leaves nothing behind; a receiver that publishes must use ``transaction.on_commit``.
+"""
+
+from django.dispatch import Signal
+
+action_recorded = Signal()
