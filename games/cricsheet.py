@@ -232,8 +232,9 @@ class CricsheetReplay:
             self._do({"kind": "end_match", "result": "tie"})
         elif "winner" in outcome:
             (unit, margin), = outcome["by"].items()
-            self._do({"kind": "end_match", "result": "won", "winner": self.team_ids(outcome["winner"]),
-                      "margin": margin, "unit": unit, "method": outcome.get("method")})
+            self._do({"kind": "end_match", "result": "won",
+                      "winner": self.team_ids(outcome["winner"]), "margin": margin, "unit": unit,
+                      "method": outcome.get("method")})
 
 
 def innings_is_super_over(inn: dict) -> bool:
@@ -300,3 +301,95 @@ def compare(data: dict, state: dict, team_ids: Callable[[str], str] = str) -> li
         if got.get(key) != value:
             problems.append(f"result {key}: engine {got.get(key)!r}, file {value!r}")
     return problems
+
+
+def _cricsheet_outcome(config: MatchConfig, result: dict | None) -> dict:
+    if result is None:
+        return {}
+    kind = result["kind"]
+    if kind in ("no_result", "abandoned"):
+        return {"result": "no result"}
+    if kind == "draw":
+        return {"result": "draw"}
+    if kind == "tie":
+        outcome = {"result": "tie"}
+        if result.get("winner"):
+            outcome["eliminator"] = config.team(result["winner"]).name
+        return outcome
+    outcome = {"winner": config.team(result["winner"]).name}
+    if result.get("innings"):
+        outcome["by"] = {"innings": 1, "runs": result["margin"]}
+    else:
+        outcome["by"] = {result["unit"]: result["margin"]}
+    if result.get("method"):
+        outcome["method"] = result["method"]
+    return outcome
+
+
+def to_cricsheet(config: MatchConfig, actions: list[dict], info: dict) -> dict:
+    """Cricsheet JSON for a match from the actions in effect (the inverse of the replay).
+
+    ``info`` carries what the log does not know (dates, venue, event, toss); teams, players,
+    overs and the outcome come from the config and the folded state.
+    """
+    from games.engine.fold import apply_in_place, new_state
+
+    name = config.name
+    state = new_state()
+    innings: list[dict] = []
+    last_delivery: dict | None = None
+    for action in actions:
+        kind = action["kind"]
+        inn = current_innings(state)
+        if kind == "delivery":
+            over_number = inn["legal_balls"] // config.balls_per_over
+            current = innings[-1]
+            if not current["overs"] or current["overs"][-1]["over"] != over_number:
+                current["overs"].append({"over": over_number, "deliveries": []})
+            extras = {k: v for k, v in (action.get("extras") or {}).items() if v}
+            runs_bat = action.get("runs", 0)
+            delivery = {
+                "batter": name(inn["striker"]), "bowler": name(inn["bowler"]),
+                "non_striker": name(inn["non_striker"]),
+                "runs": {"batter": runs_bat, "extras": sum(extras.values()),
+                         "total": runs_bat + sum(extras.values())},
+            }
+            if runs_bat in (4, 6) and not action.get("boundary"):
+                delivery["runs"]["non_boundary"] = True
+            if extras:
+                delivery["extras"] = extras
+            wickets = [
+                {"kind": KIND_TO_CRICSHEET[w["kind"]], "player_out": name(w["player_out"]),
+                 **({"fielders": [{"name": name(f)} for f in w["fielders"]]}
+                    if w.get("fielders") else {})}
+                for w in action.get("wickets") or []
+            ]
+            if wickets:
+                delivery["wickets"] = wickets
+            current["overs"][-1]["deliveries"].append(delivery)
+            last_delivery = delivery
+        elif kind == "retire" and last_delivery is not None:
+            last_delivery.setdefault("wickets", []).append(
+                {"kind": KIND_TO_CRICSHEET[action["how"]], "player_out": name(action["player"])})
+        apply_in_place(config, state, action)
+        if kind == "start_innings":
+            started = current_innings(state)
+            entry = {"team": config.team(started["batting"]).name, "overs": []}
+            if started["super_over"]:
+                entry["super_over"] = True
+            innings.append(entry)
+            last_delivery = None
+    for entry, inn in zip(innings, state["innings"], strict=False):
+        if inn.get("target") is not None and not inn["super_over"]:
+            entry["target"] = {"runs": inn["target"], "overs": inn["max_overs"]}
+    players = {team.name: [name(p) for p in team.players] for team in config.teams}
+    return {
+        "meta": {"data_version": "1.1.0", "created_by": "scorekeeper"},
+        "info": {
+            **info,
+            "balls_per_over": config.balls_per_over, "overs": config.overs,
+            "teams": [team.name for team in config.teams], "players": players,
+            "outcome": _cricsheet_outcome(config, state["result"]),
+        },
+        "innings": innings,
+    }

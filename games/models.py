@@ -137,7 +137,8 @@ class Match(models.Model):
         indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
-        return f"{self.team_a} v {self.team_b}" + (f", {self.start_date}" if self.start_date else "")
+        when = f", {self.start_date}" if self.start_date else ""
+        return f"{self.team_a} v {self.team_b}{when}"
 
     def get_absolute_url(self) -> str:
         return reverse("games:match-api", args=[self.pk])
@@ -218,7 +219,8 @@ class LogEntry(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    idempotency_key = models.CharField(max_length=64, null=True, blank=True)
+    # NULL, not "", when absent: the unique constraint must not treat missing keys as equal.
+    idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
     class Meta:
         ordering = ["match", "seq"]

@@ -1,0 +1,108 @@
+"""The match JSON API: state shape, ETag polling, the log, and recording with clear errors."""
+
+import json
+
+import pytest
+
+from games.models import LogEntry
+from games.services import match_record_action
+from tests.games.factories import make_match, make_user, start_action
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(client, match, body, content_type="application/json"):
+    data = json.dumps(body) if not isinstance(body, str) else body
+    return client.post(f"/api/matches/{match.pk}/actions", data, content_type=content_type)
+
+
+@pytest.fixture
+def scored_match():
+    match = make_match(overs=20)
+    for action in (start_action(match), {"kind": "delivery", "runs": 4, "boundary": True},
+                   {"kind": "delivery", "extras": {"wides": 1}}):
+        match_record_action(match_id=match.pk, action=action)
+    match.refresh_from_db()
+    return match
+
+
+def test_match_state_shape(client, scored_match):
+    response = client.get(f"/api/matches/{scored_match.pk}")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["seq"] == 3 and body["status"] == "live"
+    inn = body["innings"][0]
+    assert inn["runs"] == 5 and inn["wickets"] == 0 and inn["legal_balls"] == 1
+    assert inn["overs"] == "0.1" and inn["extras"]["wides"] == 1
+    assert inn["batting_name"] == scored_match.team_a.name and inn["super_over"] is False
+    assert inn["target"] is None and body["result"] is None
+    assert inn["batting_card"][0]["runs"] == 4 and inn["bowling_card"][0]["wides"] == 1
+
+
+def test_etag_gives_304_until_the_next_ball(client, scored_match):
+    first = client.get(f"/api/matches/{scored_match.pk}")
+    etag = first["ETag"]
+    assert client.get(f"/api/matches/{scored_match.pk}",
+                      HTTP_IF_NONE_MATCH=etag).status_code == 304
+    match_record_action(match_id=scored_match.pk, action={"kind": "delivery", "runs": 1})
+    changed = client.get(f"/api/matches/{scored_match.pk}", HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200 and changed["ETag"] != etag
+
+
+def test_log_since(client, scored_match):
+    body = client.get(f"/api/matches/{scored_match.pk}/log?since=1").json()
+    assert [e["seq"] for e in body["entries"]] == [2, 3]
+    assert body["entries"][0]["action"] == {"kind": "delivery", "runs": 4, "boundary": True}
+    assert client.get(f"/api/matches/{scored_match.pk}/log?since=x").status_code == 400
+
+
+def test_unknown_match_is_404_with_a_message(client):
+    response = client.get("/api/matches/999999")
+    assert response.status_code == 404 and "no match 999999" in response.json()["error"]
+
+
+def test_anonymous_and_non_scorers_cannot_score(client, scored_match):
+    response = _post(client, scored_match, {"action": {"kind": "delivery", "runs": 1}})
+    assert response.status_code == 401
+    client.force_login(make_user())
+    response = _post(client, scored_match, {"action": {"kind": "delivery", "runs": 1}})
+    assert response.status_code == 403 and "scorers" in response.json()["error"]
+    assert LogEntry.objects.filter(match=scored_match).count() == 3
+
+
+def test_assigned_scorer_and_staff_can_score(client, scored_match):
+    scorer = make_user()
+    scored_match.scorers.add(scorer)
+    client.force_login(scorer)
+    response = _post(client, scored_match, {"action": {"kind": "delivery", "runs": 2},
+                                            "expected_seq": 3, "idempotency_key": "abc"})
+    assert response.status_code == 201, response.content
+    assert response.json()["seq"] == 4 and response.json()["state"]["innings"][0]["runs"] == 7
+    retry = _post(client, scored_match, {"action": {"kind": "delivery", "runs": 2},
+                                         "expected_seq": 3, "idempotency_key": "abc"})
+    assert retry.status_code == 200 and retry.json()["replayed"] is True
+    client.force_login(make_user(staff=True))
+    assert _post(client, scored_match, {"action": {"kind": "delivery"}}).status_code == 201
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "message"),
+    [
+        ("{not json", "application/json", 400, "not valid JSON"),
+        ({"action": {"kind": "delivery"}}, "text/plain", 415, "as JSON"),
+        ({"nothing": 1}, "application/json", 400, "'action' object"),
+        ({"action": {"kind": "delivery"}, "expected_seq": "x"}, "application/json", 400,
+         "expected_seq"),
+        ({"action": {"kind": "delivery", "runs": 99}}, "application/json", 400, "whole number"),
+        ({"action": {"kind": "next_bowler", "player": "1"}}, "application/json", 400, "not"),
+        ({"action": {"kind": "delivery"}, "expected_seq": 1}, "application/json", 409,
+         "Someone else scored"),
+    ],
+)
+def test_bad_input_gets_a_clear_error_and_changes_nothing(client, scored_match, body,
+                                                           content_type, status, message):
+    client.force_login(make_user(staff=True))
+    response = _post(client, scored_match, body, content_type)
+    assert response.status_code == status
+    assert message in response.json()["error"]
+    assert LogEntry.objects.filter(match=scored_match).count() == 3
