@@ -1,11 +1,11 @@
-"""Fan-out benchmark server settings: the project's, with the layer chosen by BENCH_LAYER."""
+"""Benchmark settings: the project's, on a separate database, with the layer from BENCH_LAYER."""
 
 import os
 
 from scorekeeper.settings.local import *  # noqa: F403
-from scorekeeper.settings.local import CHANNEL_LAYERS
+from scorekeeper.settings.local import CHANNEL_LAYERS, DATABASES
 
 DEBUG = False
-ROOT_URLCONF = "scorekeeper.urls"
+DATABASES["default"]["NAME"] = "scorekeeper_bench"  # never mix benchmark rows with real ones
 if os.environ.get("BENCH_LAYER") == "core":
     CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.core.RedisChannelLayer"

@@ -68,7 +68,7 @@ class MatchAdmin(admin.ModelAdmin):
     def _record(self, request, queryset, action: dict, done: str):
         for match in queryset:
             try:
-                match_record_action(match_id=match.pk, action=action, by=request.user)
+                match_record_action(match=match, action=action, by=request.user)
             except engine.IllegalAction as error:
                 self.message_user(request, f"{match}: {error.message}", messages.ERROR)
             else:

@@ -79,7 +79,7 @@ def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
     if key is not None and (not isinstance(key, str) or not 1 <= len(key) <= 64):
         return _error(400, "'idempotency_key' must be a string of 1 to 64 characters.")
     try:
-        recorded = match_record_action(match_id=match.pk, action=body["action"], by=request.user,
+        recorded = match_record_action(match=match, action=body["action"], by=request.user,
                                        expected_seq=expected_seq, idempotency_key=key)
     except engine.IllegalAction as error:
         return _error(400, error.message, seq=match.seq)

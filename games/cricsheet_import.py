@@ -84,13 +84,10 @@ def cricsheet_import(*, data: dict, by=None) -> ImportOutcome:
     config = match.engine_config()
     name_to_id = {name: pid for pid, name in config.names.items()}
     team_to_id = {team.name: team.id for team in config.teams}
-    current = {"seq": match.seq}
 
     def apply(action: dict) -> dict:
-        recorded = match_record_action(match_id=match.pk, action=action, by=by,
-                                       expected_seq=current["seq"])
-        current["seq"] = recorded.match.seq
-        return recorded.match.state
+        match_record_action(match=match, action=action, by=by, expected_seq=match.seq)
+        return match.state
 
     replay = CricsheetReplay(data, apply, config=config, ids=name_to_id.__getitem__,
                              team_ids=team_to_id.__getitem__)

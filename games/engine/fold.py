@@ -18,6 +18,7 @@ from .errors import IllegalAction
 from .result import after_innings_closed, target_for
 
 EXTRA_KINDS = ("wides", "noballs", "byes", "legbyes", "penalty")
+RECENT_BALLS = 12
 
 
 def new_state() -> dict:
@@ -268,7 +269,7 @@ def _new_innings(state: dict, batting: str, bowling: str, *, super_over: bool, f
         "extras": dict.fromkeys(EXTRA_KINDS, 0),
         "striker": None, "non_striker": None, "bowler": None,
         "batters": {}, "bowlers": {}, "last_over_bowlers": [], "over_bowlers": [],
-        "this_over": [], "over_runs": 0, "overs_history": [],
+        "this_over": [], "over_runs": 0, "recent_balls": [],
         "fall_of_wickets": [], "partnerships": [], "partnership": None,
         "retired": {},  # player -> how, for batters who left without being out
     }
@@ -278,8 +279,6 @@ def _close_innings(config: MatchConfig, state: dict, inn: dict, how: str) -> Non
     inn["closed"] = how
     if inn["partnership"] is not None:
         _end_partnership(inn)
-    if inn["this_over"]:
-        inn["overs_history"].append(_over_summary(inn))
     after_innings_closed(config, state)
 
 
@@ -291,11 +290,6 @@ def _check_innings_end(config: MatchConfig, state: dict, inn: dict) -> None:
         _close_innings(config, state, inn, "all_out")
     elif max_balls(config, inn) is not None and inn["legal_balls"] >= max_balls(config, inn):
         _close_innings(config, state, inn, "overs")
-
-
-def _over_summary(inn: dict) -> dict:
-    return {"bowlers": list(inn["over_bowlers"]), "balls": list(inn["this_over"]),
-            "runs": inn["over_runs"]}
 
 
 # --- deliveries ----------------------------------------------------------------------------------
@@ -438,7 +432,10 @@ def record_delivery(config: MatchConfig, state: dict, action: dict) -> None:
     partnership = inn["partnership"]
     partnership["runs"] += total
     partnership["balls"] += 1 if legal else 0
-    inn["this_over"].append(_ball_symbol(runs, extras, wickets, boundary))
+    symbol = _ball_symbol(runs, extras, wickets, boundary)
+    inn["this_over"].append(symbol)
+    # The last few balls for scoreboards; bounded so the state never grows with the match.
+    inn["recent_balls"] = [*inn["recent_balls"][-(RECENT_BALLS - 1):], symbol]
     if config.free_hit:  # a wide or no-ball on a free hit carries the free hit over
         state["free_hit"] = bool(extras["noballs"]) or (state["free_hit"] and not legal)
 
@@ -464,7 +461,6 @@ def record_delivery(config: MatchConfig, state: dict, action: dict) -> None:
 def _complete_over(inn: dict) -> None:
     if inn["over_runs"] == 0 and len(inn["over_bowlers"]) == 1 and len(inn["this_over"]) > 0:
         inn["bowlers"][inn["over_bowlers"][0]]["maidens"] += 1
-    inn["overs_history"].append(_over_summary(inn))
     inn["last_over_bowlers"] = list(inn["over_bowlers"])
     inn["over_bowlers"] = []
     inn["this_over"] = []
@@ -720,8 +716,6 @@ def _close_without_result(inn: dict) -> None:
     inn["closed"] = "interrupted"
     if inn["partnership"] is not None:
         _end_partnership(inn)
-    if inn["this_over"]:
-        inn["overs_history"].append(_over_summary(inn))
 
 
 HANDLERS: dict[str, Callable[[MatchConfig, dict, dict], None]] = {

@@ -109,6 +109,7 @@ def current_view(config: MatchConfig, inn: dict) -> dict:
     return {
         "striker": batter(inn["striker"]), "non_striker": batter(inn["non_striker"]),
         "bowler": bowler, "this_over": list(inn["this_over"]),
+        "recent_balls": list(inn["recent_balls"]),
         "partnership": None if partnership is None else {
             "runs": partnership["runs"], "balls": partnership["balls"]},
     }

@@ -21,7 +21,7 @@ def scored_match():
     match = make_match(overs=20)
     for action in (start_action(match), {"kind": "delivery", "runs": 4, "boundary": True},
                    {"kind": "delivery", "extras": {"wides": 1}}):
-        match_record_action(match_id=match.pk, action=action)
+        match_record_action(match=match, action=action)
     match.refresh_from_db()
     return match
 
@@ -44,7 +44,7 @@ def test_etag_gives_304_until_the_next_ball(client, scored_match):
     etag = first["ETag"]
     assert client.get(f"/api/matches/{scored_match.pk}",
                       HTTP_IF_NONE_MATCH=etag).status_code == 304
-    match_record_action(match_id=scored_match.pk, action={"kind": "delivery", "runs": 1})
+    match_record_action(match=scored_match, action={"kind": "delivery", "runs": 1})
     changed = client.get(f"/api/matches/{scored_match.pk}", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
 

@@ -26,7 +26,7 @@ def _next_action(match, state) -> dict:
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_posts_are_recorded_once_or_refused():
     match = make_match(overs=None, bowler_max_overs=None)
-    match_record_action(match_id=match.pk, action=start_action(match))
+    match_record_action(match=match, action=start_action(match))
     barrier = threading.Barrier(THREADS)
     results = {"ok": [], "stale": 0, "replayed": 0, "errors": []}
     lock = threading.Lock()
@@ -36,18 +36,18 @@ def test_concurrent_posts_are_recorded_once_or_refused():
         try:
             barrier.wait()
             for _ in range(ATTEMPTS):
-                seen, state = Match.objects.values_list("seq", "state").get(pk=match.pk)
-                key = uuid.uuid4().hex
-                action = _next_action(match, state)
+                mine = Match.objects.get(pk=match.pk)  # each scorer has its own view
+                seen, key = mine.seq, uuid.uuid4().hex
+                action = _next_action(match, mine.state)
                 try:
-                    recorded = match_record_action(match_id=match.pk, action=action,
+                    recorded = match_record_action(match=mine, action=action,
                                                    expected_seq=seen, idempotency_key=key)
                 except StaleState:
                     with lock:
                         results["stale"] += 1
                     continue
                 # The response was "lost": the client retries with the same key.
-                retry = match_record_action(match_id=match.pk, action=action,
+                retry = match_record_action(match=mine, action=action,
                                             expected_seq=seen, idempotency_key=key)
                 with lock:
                     results["ok"].append(recorded.entry.seq)

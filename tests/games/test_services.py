@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _record(match, action, **kwargs):
-    return match_record_action(match_id=match.pk, action=action, **kwargs)
+    return match_record_action(match=match, action=action, **kwargs)
 
 
 def test_each_action_appends_a_contiguous_entry_and_stores_the_state():
