@@ -67,6 +67,10 @@ def _refold(match: Match, config: engine.MatchConfig, action: dict) -> tuple[dic
     payload = dict(action)
     if action["kind"] == "correct":
         payload["before"] = _corrected_payload(entries, action)
+    else:  # undo: record what it undid, so the log alone is the audit trail
+        in_effect = engine.effective_actions(entries)
+        if in_effect:
+            payload["undone_seq"], payload["undone"] = in_effect[-1]
     effective = engine.effective_actions([*entries, (match.seq + 1, action)])
     try:
         return engine.fold(config, [a for _, a in effective]), payload
@@ -77,7 +81,8 @@ def _refold(match: Match, config: engine.MatchConfig, action: dict) -> tuple[dic
 
 
 def _same_action(payload: dict, action: dict) -> bool:
-    return {k: v for k, v in payload.items() if k != "before"} == action
+    recorded = {k: v for k, v in payload.items() if k not in ("before", "undone", "undone_seq")}
+    return recorded == action
 
 
 # The hot path is two statements and a commit: lock the match (reading the idempotency key in the

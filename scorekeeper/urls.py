@@ -8,4 +8,5 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("", include("games.urls")),
+    path("", include("events.urls")),
 ]

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_beat",
     "psqlextra",
+    "scorekeeper",
     "games",
     "events",
     "leaderboards",
@@ -157,3 +158,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Events --------------------------------------------------------------------------------------
+EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=90)
+EVENTS_ARCHIVE_DIR = env("EVENTS_ARCHIVE_DIR", default=str(BASE_DIR / "var" / "archive" / "events"))
+EVENTS_RATE_LIMIT_PER_MINUTE = env.int("EVENTS_RATE_LIMIT_PER_MINUTE", default=200)

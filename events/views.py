@@ -1,0 +1,71 @@
+"""POST /api/events (client event batches) and GET /api/health/pool."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from events.ratelimit import TokenBucket
+from events.services import BatchRejected, client_events_store, client_events_validate
+
+_bucket: TokenBucket | None = None
+
+
+def _limiter() -> TokenBucket:
+    global _bucket
+    if _bucket is None or _bucket.capacity != settings.EVENTS_RATE_LIMIT_PER_MINUTE:
+        _bucket = TokenBucket(name="events", per_minute=settings.EVENTS_RATE_LIMIT_PER_MINUTE)
+    return _bucket
+
+
+def _actor(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    client = request.headers.get("X-Client-Id", "")[:64]
+    return f"client:{client}" if client else "anonymous"
+
+
+@csrf_exempt  # a public, cookie-less API for apps: no session, so no CSRF to forge
+@require_POST
+def ingest(request: HttpRequest) -> JsonResponse:
+    """Accept a JSON event object or an array of at most 100; 202 once they are committed."""
+    if request.content_type != "application/json":
+        return JsonResponse({"error": "Send events as JSON (Content-Type: application/json)."},
+                            status=415)
+    try:
+        body = json.loads(request.body)
+    except (ValueError, UnicodeDecodeError):
+        return JsonResponse({"error": "The body is not valid JSON."}, status=400)
+    try:
+        events = client_events_validate(body)
+    except BatchRejected as rejected:
+        return JsonResponse({"error": rejected.message, "items": rejected.errors},
+                            status=rejected.status)
+    decision = _limiter().take(request.META.get("REMOTE_ADDR", "unknown"), len(events))
+    if not decision.allowed:
+        limit = settings.EVENTS_RATE_LIMIT_PER_MINUTE
+        response = JsonResponse(
+            {"error": f"Too many events: at most {limit} a minute from one address. "
+                      f"Retry after {decision.retry_after} s."}, status=429)
+        response["Retry-After"] = str(decision.retry_after)
+        return response
+    accepted = client_events_store(events=events, actor=_actor(request))
+    return JsonResponse({"accepted": accepted}, status=202)
+
+
+@require_GET
+def pool_health(request: HttpRequest) -> JsonResponse:
+    """This process's database connection pool: size, in use, idle, waiting."""
+    connection.ensure_connection()  # the pool is created with the first connection
+    pool = connection.pool
+    stats = pool.get_stats()
+    size, idle = stats.get("pool_size", 0), stats.get("pool_available", 0)
+    return JsonResponse({
+        "min_size": pool.min_size, "max_size": pool.max_size, "size": size,
+        "in_use": size - idle, "idle": idle, "waiting": stats.get("requests_waiting", 0),
+    })
