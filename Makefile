@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench-fanout clean
+.PHONY: run test lint bench-fanout bench-scoring bench-events clean
 
 $(STAMP): requirements/base.txt requirements/local.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -26,3 +26,9 @@ bench-fanout: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var
+
+bench-scoring: $(STAMP)
+	$(PY) -m bench.scoring
+
+bench-events: $(STAMP)
+	$(PY) -m bench.events --workers 2

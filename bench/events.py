@@ -1,0 +1,147 @@
+"""Event ingestion benchmark: batches of 100 from concurrent clients to POST /api/events.
+
+    python -m bench.events [--clients 8] [--seconds 20] [--workers 1]
+
+Starts Uvicorn on the benchmark database (rate limit lifted), posts for a fixed time, then
+compares the events acknowledged (202) with the rows in PostgreSQL: nothing may be lost.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+
+def _batch(client: int, n: int) -> bytes:
+    now = datetime.now(UTC).isoformat()
+    return json.dumps(
+        [
+            {
+                "event_type": "page.view",
+                "occurred_at": now,
+                "payload": {"client": client, "i": i, "path": "/matches/1/"},
+            }
+            for i in range(n)
+        ]
+    ).encode()
+
+
+def _client(port: int, index: int, until: float, batch: int, out: dict, lock) -> None:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    body = _batch(index, batch)
+    accepted, latencies, other = 0, [], {}
+    while time.time() < until:
+        started = time.perf_counter()
+        conn.request(
+            "POST",
+            "/api/events",
+            body,
+            {"Content-Type": "application/json", "X-Client-Id": f"bench-{index}"},
+        )
+        response = conn.getresponse()
+        payload = response.read()
+        latencies.append(time.perf_counter() - started)
+        if response.status == 202:
+            accepted += json.loads(payload)["accepted"]
+        else:
+            other[response.status] = other.get(response.status, 0) + 1
+    conn.close()
+    with lock:
+        out["accepted"] += accepted
+        out["latencies"] += latencies
+        for status, count in other.items():
+            out["other"][status] = out["other"].get(status, 0) + count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=1, help="Uvicorn worker processes")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench.db import prepare_database
+    from scorekeeper.embedded import _free_port
+    from scorekeeper.runstack import uvicorn_command
+
+    prepare_database()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM events_event")
+        first_id = cursor.fetchone()[0]
+    connection.close()
+    port = _free_port()
+    command = uvicorn_command("127.0.0.1", str(port)) + ["--workers", str(args.workers)]
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "PYTHONPATH": str(ROOT),
+        "EVENTS_RATE_LIMIT_PER_MINUTE": "100000000",
+        "LOG_LEVEL": "WARNING",
+    }
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        out = {"accepted": 0, "latencies": [], "other": {}}
+        lock = threading.Lock()
+        until = time.time() + args.seconds
+        started = time.perf_counter()
+        threads = [
+            threading.Thread(target=_client, args=(port, i, until, args.batch, out, lock))
+            for i in range(args.clients)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM events_event WHERE id > %s AND actor LIKE 'client:bench-%%'",
+            [first_id],
+        )
+        stored = cursor.fetchone()[0]
+    q = statistics.quantiles(out["latencies"], n=100)
+    print(
+        f"{args.clients} clients, batches of {args.batch}, {args.workers} Uvicorn worker(s), "
+        f"{elapsed:.1f} s"
+    )
+    print(
+        f"accepted {out['accepted']:,} events = {out['accepted'] / elapsed:,.0f} events/s "
+        f"({len(out['latencies']) / elapsed:,.0f} batches/s); batch p50 {q[49] * 1000:.1f} ms, "
+        f"p95 {q[94] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms; other statuses {out['other']}"
+    )
+    print(
+        f"in PostgreSQL: {stored:,} — {'equal: nothing lost' if stored == out['accepted'] else 'MISMATCH'}"
+    )
+
+
+if __name__ == "__main__":
+    main()
