@@ -87,7 +87,7 @@ def main() -> None:
         first_id = cursor.fetchone()[0]
     connection.close()
     port = _free_port()
-    command = uvicorn_command("127.0.0.1", str(port)) + ["--workers", str(args.workers)]
+    command = [*uvicorn_command("127.0.0.1", str(port)), "--workers", str(args.workers)]
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "bench.settings",
