@@ -138,9 +138,8 @@ def main() -> None:
         f"({len(out['latencies']) / elapsed:,.0f} batches/s); batch p50 {q[49] * 1000:.1f} ms, "
         f"p95 {q[94] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms; other statuses {out['other']}"
     )
-    print(
-        f"in PostgreSQL: {stored:,} — {'equal: nothing lost' if stored == out['accepted'] else 'MISMATCH'}"
-    )
+    verdict = "equal: nothing lost" if stored == out["accepted"] else "MISMATCH"
+    print(f"in PostgreSQL: {stored:,} — {verdict}")
 
 
 if __name__ == "__main__":
