@@ -62,6 +62,10 @@ class Player(models.Model):
         return self.name
 
 
+def match_group_name(match_id: int) -> str:
+    return f"match.{match_id}"
+
+
 class MatchQuerySet(models.QuerySet):
     def live(self):
         """Matches being played now (including innings breaks)."""
@@ -145,8 +149,8 @@ class Match(models.Model):
 
     @property
     def group_name(self) -> str:
-        """The realtime group (and Redis key stem) for this match's fans."""
-        return f"match.{self.pk}"
+        """The realtime group for this match's fans."""
+        return match_group_name(self.pk)
 
     @property
     def batting_first(self) -> Team | None:

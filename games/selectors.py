@@ -13,15 +13,21 @@ def match_get(*, match_id: int) -> Match:
     )
 
 
-def match_payload(*, match: Match, config: engine.MatchConfig | None = None) -> dict:
-    """The one serialization of a match's state (docs/api.md): API, pages and snapshots use it."""
+def match_payload(*, match: Match, config: engine.MatchConfig | None = None,
+                  state: dict | None = None, seq: int | None = None) -> dict:
+    """The one serialization of a match's state (docs/api.md): API, pages and snapshots use it.
+
+    ``state``/``seq`` serialize another state of the same match (realtime diffs the states
+    before and after an action).
+    """
     config = config or match.engine_config()
-    state = match.state or engine.new_state()
+    if state is None:
+        state = match.state or engine.new_state()
     card = scorecard(config, state)
     return {
         "match": match.pk,
-        "seq": match.seq,
-        "status": match.status,
+        "seq": match.seq if seq is None else seq,
+        "status": state["status"],
         "tournament": None if match.tournament_id is None else {
             "slug": match.tournament.slug, "name": str(match.tournament)},
         "teams": [{"id": team.id, "name": team.name} for team in config.teams],

@@ -1,3 +1,9 @@
-"""WebSocket URL routes (consumers arrive with the live scoreboard)."""
+"""WebSocket URL routes."""
 
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from realtime.consumers import MatchConsumer
+
+websocket_urlpatterns = [
+    path("ws/matches/<int:match_id>/", MatchConsumer.as_asgi()),
+]

@@ -43,3 +43,22 @@ def throwaway_services(tmp_path_factory):
         yield services
     finally:
         services.destroy()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_database_pools(django_db_setup, django_db_blocker):
+    """Close the shared connection pools before pytest-django drops the test database: threads
+    (sync_to_async, consumers) return connections to the pool, which would keep it in use."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        default = connections["default"]
+        with default.cursor() as cursor:  # connections a cancelled consumer task left checked out
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        for connection in connections.all():
+            if getattr(connection, "pool", None) is not None:
+                connection.close_pool()

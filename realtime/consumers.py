@@ -1,0 +1,134 @@
+"""The live scoreboard WebSocket: ``/ws/matches/<id>/?since=<version>`` (docs/realtime.md)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from urllib.parse import parse_qs
+
+from channels.generic.websocket import AsyncWebsocketConsumer
+
+from realtime.hub import get_hub
+from realtime.metrics import ws_metrics
+from realtime.snapshots import match_version, missed_deltas, snapshot_text
+
+SEND_BUFFER = 256  # deltas queued for one fan before it is dropped (it will resume with since)
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_SLOW = 4008
+
+
+def _version(value) -> int | None:
+    try:
+        version = int(value)
+    except (TypeError, ValueError):
+        return None
+    return version if version >= 0 else None
+
+
+class MatchConsumer(AsyncWebsocketConsumer):
+    # Fans receive through the process's hub, not through a layer channel of their own.
+    channel_layer_alias = None
+
+    async def connect(self):
+        self.match_id = int(self.scope["url_route"]["kwargs"]["match_id"])
+        self.queue: asyncio.Queue = asyncio.Queue(maxsize=SEND_BUFFER)
+        self.sent_version = -1
+        self.writer: asyncio.Task | None = None
+        self.subscribed = False
+        await self.accept()
+        ws_metrics.connected()
+        if await match_version(self.match_id) is None:
+            await self.close(code=CLOSE_NOT_FOUND)
+            return
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        # Join the match's group before reading the state, so nothing falls in between;
+        # deltas already covered by what we send first are dropped by version.
+        await get_hub().subscribe(self.match_id, self)
+        self.subscribed = True
+        await self._catch_up(_version(query.get("since", [None])[0]))
+        self.writer = asyncio.create_task(self._write_loop())
+
+    async def disconnect(self, code):
+        ws_metrics.disconnected()
+        if self.subscribed:
+            await get_hub().unsubscribe(self.match_id, self)
+        if self.writer is not None:
+            self.writer.cancel()
+
+    def offer(self, version: int, text: str) -> None:
+        """Called by the hub for each delta; never blocks. A fan too far behind is dropped."""
+        try:
+            self.queue.put_nowait((version, text))
+        except asyncio.QueueFull:
+            ws_metrics.slow_disconnect()
+            asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
+
+    async def _send(self, text: str, kind: str, published_at: float | None = None) -> None:
+        await self.send(text_data=text)
+        latency = None if published_at is None else time.time() - published_at
+        ws_metrics.message_sent(kind, len(text), latency)
+
+    async def _catch_up(self, since: int | None) -> None:
+        """Send what the fan misses since ``since``: the buffered deltas, else a snapshot."""
+        if since is not None:
+            current = await match_version(self.match_id)
+            missed = await missed_deltas(self.match_id, since, current)
+            if missed is not None:
+                for text in missed:
+                    await self._send(text, "delta")
+                self.sent_version = current
+                return
+        version, text = await snapshot_text(self.match_id)
+        await self._send(text, "snapshot")
+        self.sent_version = version
+
+    async def _write_loop(self) -> None:
+        while True:
+            version, text = await self.queue.get()
+            if version <= self.sent_version:
+                continue  # already covered by the snapshot or the resent deltas
+            if version != self.sent_version + 1:
+                await self._catch_up(self.sent_version)  # a delta arrived out of order: catch up
+                if version <= self.sent_version:
+                    continue
+            await self._send(text, "delta", _published_at(text))
+            self.sent_version = version
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            message = json.loads(text_data or "")
+            kind = message["type"]
+        except (ValueError, TypeError, KeyError):
+            await self._error("Send JSON like {\"type\": \"resync\", \"since\": 12}.")
+            return
+        if kind == "resync":
+            since = _version(message.get("since"))
+            if since is None and message.get("since") is not None:
+                await self._error("'since' must be a version number you received.")
+                return
+            if self.writer is not None:
+                self.writer.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.writer
+            await self._catch_up(since)
+            self.writer = asyncio.create_task(self._write_loop())
+        elif kind == "ping":
+            await self.send(text_data=json.dumps({"type": "pong", "v": self.sent_version}))
+        else:
+            await self._error(f"Unknown message type {kind!r}: use 'resync' or 'ping'.")
+
+    async def _error(self, message: str) -> None:
+        await self.send(text_data=json.dumps({"type": "error", "message": message}))
+
+
+def _published_at(text: str) -> float | None:
+    # The commit time sits at the end of the serialized delta: read it without parsing it all.
+    marker = text.rfind('"t":')
+    if marker < 0:
+        return None
+    with contextlib.suppress(ValueError):
+        return float(text[marker + 4:].rstrip("}"))
+    return None
+

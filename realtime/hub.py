@@ -1,0 +1,73 @@
+"""One subscriber per match per process: receives each delta once and hands it to local fans.
+
+Channels' usual pattern gives every WebSocket its own layer channel, so one delta costs a layer
+receive, a dispatch and a thread hop per fan. Here each process (each event loop) has one hub
+channel that joins the group of every match with local fans; a delta is received once and put,
+already serialized, into each fan's bounded queue. Each fan's writer then does one socket write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Protocol
+
+from channels.layers import get_channel_layer
+
+from games.models import match_group_name
+
+
+class Fan(Protocol):
+    def offer(self, version: int, text: str) -> None: ...
+
+
+class MatchHub:
+    def __init__(self):
+        self.layer = get_channel_layer()
+        self.fans: dict[int, set[Fan]] = {}
+        self.channel: str | None = None
+        self._task: asyncio.Task | None = None
+        self._lock = asyncio.Lock()
+
+    async def subscribe(self, match_id: int, fan: Fan) -> None:
+        """Start delivering ``match_id``'s deltas to ``fan``; returns once the group is joined."""
+        async with self._lock:
+            if self.channel is None:
+                self.channel = await self.layer.new_channel("hub.")
+                self._task = asyncio.create_task(self._run())
+            fans = self.fans.get(match_id)
+            if fans is None:
+                fans = self.fans[match_id] = set()
+                await self.layer.group_add(match_group_name(match_id), self.channel)
+            fans.add(fan)
+
+    async def unsubscribe(self, match_id: int, fan: Fan) -> None:
+        async with self._lock:
+            fans = self.fans.get(match_id)
+            if fans is None:
+                return
+            fans.discard(fan)
+            if not fans:
+                del self.fans[match_id]
+                with contextlib.suppress(Exception):  # the layer may be gone at shutdown
+                    await self.layer.group_discard(match_group_name(match_id), self.channel)
+
+    async def _run(self) -> None:
+        while True:
+            message = await self.layer.receive(self.channel)
+            for fan in tuple(self.fans.get(message.get("match"), ())):
+                fan.offer(message["v"], message["text"])
+
+
+_hubs: dict[asyncio.AbstractEventLoop, MatchHub] = {}
+
+
+def get_hub() -> MatchHub:
+    """The hub of the running event loop (one per server process; one per test loop)."""
+    loop = asyncio.get_running_loop()
+    hub = _hubs.get(loop)
+    if hub is None:
+        for stale in [other for other in _hubs if other.is_closed()]:
+            del _hubs[stale]
+        hub = _hubs[loop] = MatchHub()
+    return hub

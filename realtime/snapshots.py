@@ -1,0 +1,34 @@
+"""Async reads for the consumers: a match's version, its buffered deltas, its snapshot."""
+
+from __future__ import annotations
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+
+from games.models import Match
+from games.selectors import match_get, match_payload
+from realtime.buffer import buffer_since
+from realtime.delta import keyed_view, snapshot_message
+
+
+@database_sync_to_async
+def match_version(match_id: int) -> int | None:
+    return Match.objects.filter(pk=match_id).values_list("seq", flat=True).first()
+
+
+async def missed_deltas(match_id: int, since: int, current: int | None) -> list[str] | None:
+    if current is None or since > current:
+        return None
+    return await sync_to_async(buffer_since, thread_sensitive=False)(match_id, since, current)
+
+
+def snapshot_view(match: Match) -> dict:
+    """The fan's view of a match: the API's serialization, with rows keyed by id."""
+    return keyed_view(match_payload(match=match))
+
+
+@database_sync_to_async
+def snapshot_text(match_id: int) -> tuple[int, str]:
+    match = match_get(match_id=match_id)
+    return match.seq, snapshot_message(match_id=match.pk, version=match.seq,
+                                       view=snapshot_view(match))

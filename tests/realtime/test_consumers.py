@@ -1,0 +1,179 @@
+"""The live scoreboard over WebsocketCommunicator on the real ASGI app and the real Redis layer."""
+
+import asyncio
+
+import pytest
+from channels.db import database_sync_to_async as sync_to_async
+from channels.testing import WebsocketCommunicator
+
+from games.services import match_record_action
+from realtime.delta import apply_patch
+from realtime.snapshots import snapshot_view
+from scorekeeper.asgi import application
+from tests.games.factories import make_match, start_action
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+ORIGIN = [(b"origin", b"http://testserver")]
+
+
+async def _connect(match_id, since=None, origin=ORIGIN):
+    path = f"/ws/matches/{match_id}/" + (f"?since={since}" if since is not None else "")
+    communicator = WebsocketCommunicator(application, path, headers=origin)
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected
+    return communicator
+
+
+@sync_to_async
+def _record(match, action):
+    return match_record_action(match=match, action=action)
+
+
+@sync_to_async
+def _view(match_id):
+    from games.models import Match
+
+    return snapshot_view(Match.objects.get(pk=match_id))
+
+
+async def _nothing_more(communicator, wait=0.3):
+    assert await communicator.receive_nothing(timeout=wait)
+
+
+@pytest.fixture
+def match():
+    return make_match()
+
+
+async def test_snapshot_on_connect_then_one_delta_per_action_in_order(match):
+    await _record(match, start_action(match))
+    fan = await _connect(match.pk)
+    snapshot = await fan.receive_json_from(timeout=5)
+    assert snapshot["type"] == "snapshot" and snapshot["v"] == 1
+    view = snapshot["state"]
+    assert view["status"] == "live" and view["innings"]["1"]["runs"] == 0
+    for runs in (1, 4, 0):
+        await _record(match, {"kind": "delivery", "runs": runs, "boundary": runs == 4})
+    for expected in (2, 3, 4):
+        delta = await fan.receive_json_from(timeout=5)
+        assert (delta["type"], delta["v"]) == ("delta", expected)
+        assert delta["appended"][0]["seq"] == expected
+        view = apply_patch(view, delta["patch"])
+    assert view == await _view(match.pk)  # the deltas rebuild exactly the current state
+    await _nothing_more(fan)
+    await fan.disconnect()
+
+
+async def test_deltas_are_small_and_say_only_what_changed(match):
+    await _record(match, start_action(match))
+    fan = await _connect(match.pk)
+    await fan.receive_json_from(timeout=5)
+    await _record(match, {"kind": "delivery", "runs": 1})
+    delta = await fan.receive_json_from(timeout=5)
+    patch = delta["patch"]["innings"]["1"]
+    assert patch["runs"] == 1 and "batting_name" not in patch and "bowling" not in patch
+    assert set(patch["batting_card"]) == {match.a_ids[0], match.a_ids[1]}
+    assert patch["batting_card"][match.a_ids[1]] == {"on_strike": True}  # they crossed
+    await fan.disconnect()
+
+
+async def test_resume_with_since_gets_exactly_the_missed_deltas(match):
+    await _record(match, start_action(match))
+    for runs in (1, 2, 3):
+        await _record(match, {"kind": "delivery", "runs": runs})
+    fan = await _connect(match.pk, since=2)
+    versions = [(await fan.receive_json_from(timeout=5)) for _ in range(2)]
+    assert [(m["type"], m["v"]) for m in versions] == [("delta", 3), ("delta", 4)]
+    await _nothing_more(fan)
+    await _record(match, {"kind": "delivery", "runs": 6, "boundary": True})
+    assert (await fan.receive_json_from(timeout=5))["v"] == 5
+    await fan.disconnect()
+
+
+async def test_too_old_or_absent_since_gets_a_snapshot(match):
+    await _record(match, start_action(match))
+    fan = await _connect(match.pk, since=999)
+    message = await fan.receive_json_from(timeout=5)
+    assert message["type"] == "snapshot" and message["v"] == 1
+    await fan.disconnect()
+
+
+async def test_undo_and_correction_deltas(match):
+    await _record(match, start_action(match))
+    await _record(match, {"kind": "delivery", "runs": 2})
+    fan = await _connect(match.pk, since=2)
+    await _record(match, {"kind": "undo"})
+    undo = await fan.receive_json_from(timeout=5)
+    assert undo["v"] == 3 and undo["removed"] == [2] and "appended" not in undo
+    assert undo["patch"]["innings"]["1"]["runs"] == 0
+    await _record(match, {"kind": "delivery", "runs": 1})
+    await fan.receive_json_from(timeout=5)
+    await _record(match, {"kind": "correct", "target_seq": 4,
+                          "action": {"kind": "delivery", "runs": 4, "boundary": True}})
+    fix = await fan.receive_json_from(timeout=5)
+    assert fix["removed"] == [4] and fix["appended"][0]["seq"] == 4
+    assert fix["patch"]["innings"]["1"]["runs"] == 4
+    await fan.disconnect()
+
+
+async def test_fans_of_other_matches_receive_nothing(match):
+    other = await sync_to_async(make_match)()
+    await _record(match, start_action(match))
+    fan = await _connect(other.pk)
+    assert (await fan.receive_json_from(timeout=5))["type"] == "snapshot"
+    await _record(match, {"kind": "delivery", "runs": 1})
+    await _nothing_more(fan)
+    await fan.disconnect()
+
+
+async def test_unknown_match_closes_with_4404():
+    communicator = WebsocketCommunicator(application, "/ws/matches/987654/", headers=ORIGIN)
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected
+    closed = await communicator.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4404}
+
+
+async def test_malformed_messages_get_an_error_and_the_connection_stays(match):
+    fan = await _connect(match.pk)
+    await fan.receive_json_from(timeout=5)
+    bad_messages = ("not json", '{"no": "type"}', '{"type": "dance"}',
+                    '{"type": "resync", "since": "x"}')
+    for bad in bad_messages:
+        await fan.send_to(text_data=bad)
+        reply = await fan.receive_json_from(timeout=5)
+        assert reply["type"] == "error" and reply["message"]
+    await fan.send_json_to({"type": "ping"})
+    assert (await fan.receive_json_from(timeout=5))["type"] == "pong"
+    await fan.send_json_to({"type": "resync", "since": None})
+    assert (await fan.receive_json_from(timeout=5))["type"] == "snapshot"
+    await fan.disconnect()
+
+
+async def test_a_disallowed_origin_is_rejected(match):
+    communicator = WebsocketCommunicator(application, f"/ws/matches/{match.pk}/",
+                                         headers=[(b"origin", b"http://evil.example")])
+    connected, _ = await communicator.connect(timeout=5)
+    assert not connected
+
+
+async def test_a_fan_that_cannot_keep_up_is_dropped_not_buffered_forever(match, monkeypatch):
+    import realtime.consumers as consumers
+
+    monkeypatch.setattr(consumers, "SEND_BUFFER", 2)
+    await _record(match, start_action(match))
+    fan = await _connect(match.pk)
+    await fan.receive_json_from(timeout=5)
+    from realtime.hub import get_hub
+
+    hub = get_hub()
+    (consumer,) = hub.fans[match.pk]
+
+    async def stuck(*args, **kwargs):  # the socket stops draining
+        await asyncio.sleep(3600)
+
+    consumer.send = stuck
+    for version in range(2, 8):
+        consumer.offer(version, '{"type":"delta"}')
+    closed = await fan.receive_output(timeout=5)
+    assert closed == {"type": "websocket.close", "code": 4008}
