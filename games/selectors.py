@@ -68,3 +68,13 @@ def log_entry_payload(entry: LogEntry) -> dict:
 def match_log_since(*, match: Match, since: int = 0, limit: int = 1000) -> list[dict]:
     entries = match.log.filter(seq__gt=since).select_related("recorded_by").order_by("seq")
     return [log_entry_payload(entry) for entry in entries[:limit]]
+
+
+def match_lists(*, limit: int = 20) -> dict:
+    """Live, upcoming and recent matches for the fan list page."""
+    matches = Match.objects.select_related("team_a", "team_b", "tournament")
+    return {
+        "live": list(matches.live().order_by("-updated_at")[:limit]),
+        "upcoming": list(matches.upcoming().order_by("start_date", "id")[:limit]),
+        "recent": list(matches.finished().order_by("-updated_at")[:limit]),
+    }

@@ -210,3 +210,16 @@ def match_refresh_config(*, match: Match) -> Match:
         match.state = engine.new_state()
     match.save(update_fields=["config", "state", "updated_at"])
     return match
+
+
+def match_refold(*, match: Match) -> Match:
+    """Recompute and store a match's state from its log (after an engine schema change)."""
+    with transaction.atomic():
+        match = Match.objects.select_for_update().get(pk=match.pk)
+        config = match.build_engine_config()
+        match.config = config.to_dict()
+        match.state = match_replay_state(match=match)
+        match.status = match.state["status"]
+        match.result_text = engine.result_text(config, match.state)
+        match.save(update_fields=["config", "state", "status", "result_text", "updated_at"])
+    return match

@@ -17,12 +17,16 @@ from .config import MatchConfig
 from .errors import IllegalAction
 from .result import after_innings_closed, target_for
 
+# Bumped whenever the state's shape changes; stored states of an older schema are re-folded
+# from their logs (manage.py refold_matches).
+STATE_SCHEMA = 2
 EXTRA_KINDS = ("wides", "noballs", "byes", "legbyes", "penalty")
 RECENT_BALLS = 12
 
 
 def new_state() -> dict:
     return {
+        "schema": STATE_SCHEMA,
         "status": "scheduled",  # scheduled | live | innings_break | completed | abandoned
         "innings": [],
         "needs": "start_innings",

@@ -1,0 +1,90 @@
+"""HTTP side of the live scoreboard: the SSE fallback stream and the WebSocket metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from realtime.hub import get_hub
+from realtime.metrics import ws_metrics
+from realtime.snapshots import match_version, missed_deltas, snapshot_text
+
+SSE_KEEPALIVE_SECONDS = 15
+SSE_BUFFER = 256
+
+
+def _event(version: int, text: str) -> bytes:
+    kind = "snapshot" if text.startswith('{"type":"snapshot"') else "delta"
+    return f"id: {version}\nevent: {kind}\ndata: {text}\n\n".encode()
+
+
+class _SseFan:
+    """A hub subscriber feeding one event stream; drops the stream if it falls too far behind."""
+
+    def __init__(self):
+        self.queue: asyncio.Queue = asyncio.Queue(maxsize=SSE_BUFFER)
+        self.overflowed = False
+
+    def offer(self, version: int, text: str) -> None:
+        try:
+            self.queue.put_nowait((version, text))
+        except asyncio.QueueFull:
+            self.overflowed = True
+
+
+async def _stream(match_id: int, since: int | None):
+    fan, hub = _SseFan(), get_hub()
+    await hub.subscribe(match_id, fan)  # before reading state: nothing falls in the gap
+    try:
+        sent = -1
+        current = await match_version(match_id)
+        missed = None if since is None else await missed_deltas(match_id, since, current)
+        if missed is None:
+            sent, text = await snapshot_text(match_id)
+            yield _event(sent, text)
+        else:
+            for offset, text in enumerate(missed, start=since + 1):
+                yield _event(offset, text)
+            sent = current
+        while not fan.overflowed:
+            try:
+                version, text = await asyncio.wait_for(fan.queue.get(), SSE_KEEPALIVE_SECONDS)
+            except TimeoutError:
+                yield b": keep-alive\n\n"
+                continue
+            if version <= sent:
+                continue
+            if version != sent + 1:
+                return  # out of order: end the stream; EventSource reconnects with Last-Event-ID
+            yield _event(version, text)
+            sent = version
+    finally:
+        with contextlib.suppress(Exception):
+            await hub.unsubscribe(match_id, fan)
+
+
+async def match_stream(request: HttpRequest, match_id: int) -> HttpResponse:
+    """Server-Sent Events: the same snapshot/deltas as the WebSocket; resumes from Last-Event-ID."""
+    if await match_version(match_id) is None:
+        return JsonResponse({"error": f"There is no match {match_id}."}, status=404)
+    raw = request.headers.get("Last-Event-ID") or request.GET.get("since")
+    try:
+        since = int(raw) if raw is not None else None
+    except ValueError:
+        return JsonResponse({"error": "Last-Event-ID must be a version number."}, status=400)
+    response = StreamingHttpResponse(_stream(match_id, since), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # tell proxies not to hold the stream back
+    return response
+
+
+def ws_metrics_view(request: HttpRequest) -> JsonResponse:
+    """This process's WebSocket metrics (each server process reports its own)."""
+    return JsonResponse(ws_metrics.report())
+
+
+def prometheus_metrics(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
