@@ -59,11 +59,16 @@ def _ensure_demo_staff(var_dir: Path) -> str:
 
 def _children() -> dict[str, list[str]]:
     celery = [sys.executable, "-m", "celery", "-A", "scorekeeper"]
-    return {
+    children = {
         "web": uvicorn_command(HOST, PORT),
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
     }
+    if os.environ.get("DEMO", "1") != "0":
+        children["demo"] = [sys.executable, "manage.py", "demo_match",
+                            "--pace", os.environ.get("DEMO_PACE", "3"),
+                            "--url", f"http://{HOST}:{PORT}"]
+    return children
 
 
 def _stop(processes: dict[str, subprocess.Popen]) -> None:
@@ -109,6 +114,8 @@ def main() -> int:
     try:
         while True:
             for name, proc in processes.items():
+                if proc.poll() is not None and name == "demo" and proc.returncode == 0:
+                    continue  # the demo match finished; everything else keeps running
                 if proc.poll() is not None:
                     print(f"{name} exited with {proc.returncode}; stopping the others.", flush=True)
                     exit_code = proc.returncode or 1
