@@ -77,7 +77,7 @@ async def test_sse_sends_a_snapshot_then_deltas_and_resumes_from_last_event_id()
 
 @pytest.mark.django_db(transaction=True)
 async def test_sse_unknown_match_is_404():
-    _stream_, start = await _stream(424242)
+    _, start = await _stream(424242)
     assert start["status"] == 404
 
 
