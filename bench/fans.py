@@ -1,0 +1,227 @@
+"""Live scoreboard benchmark: N WebSocket fans on M live matches while scorers record balls.
+
+    python -m bench.fans --fans 1000 --matches 10 --balls 30 --interval 0.2
+
+Starts one Uvicorn process serving the real ASGI app (bench database), connects the fans from a
+separate client process, records balls through the write service (each commit publishes one
+delta), and prints messages delivered per second, commit->receipt latency (p50/p95/p99), server
+memory per connection and delta vs snapshot size. Then it runs a bare ``websockets`` broadcast
+server with the same fans and message sizes and prints our throughput as a share of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+
+async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
+    import websockets
+
+    counts, latencies, sizes, gaps = [0] * len(urls), [], {"snapshot": [], "delta": []}, 0
+    sockets = []
+    for start in range(0, len(urls), 200):
+        sockets += await asyncio.gather(*[
+            websockets.connect(url, compression=None, max_queue=None, open_timeout=120,
+                               origin="http://127.0.0.1") for url in urls[start:start + 200]])
+    print("connected", flush=True)
+    first: list[float] = []
+
+    async def read(i: int, ws) -> None:
+        nonlocal gaps
+        version = None
+        while counts[i] < expect:
+            text = await ws.recv()
+            now = time.time()
+            message = json.loads(text)
+            kind = message.get("type", "delta")
+            sizes.setdefault(kind, []).append(len(text))
+            if kind == "snapshot":
+                version = message["v"]
+                continue
+            if not first:
+                first.append(now)
+            if version is not None and message.get("v", version + 1) != version + 1:
+                gaps += 1
+            version = message.get("v")
+            counts[i] += 1
+            latencies.append(now - message["t"])
+
+    try:
+        await asyncio.wait_for(asyncio.gather(*(read(i, ws) for i, ws in enumerate(sockets))),
+                               timeout)
+    except TimeoutError:
+        pass
+    finished = time.time()
+    for ws in sockets:
+        await ws.close()
+    return {"delivered": sum(counts), "seconds": finished - (first[0] if first else finished),
+            "latencies": latencies, "gaps": gaps,
+            "snapshot_bytes": statistics.median(sizes["snapshot"]) if sizes["snapshot"] else 0,
+            "delta_bytes": statistics.median(sizes["delta"]) if sizes["delta"] else 0}
+
+
+def _client_main(args) -> None:
+    urls = json.loads(args.urls)
+    result = asyncio.run(_fans(urls, args.balls, args.timeout))
+    print(json.dumps(result), flush=True)
+
+
+def _spawn_client(urls: list[str], balls: int, timeout: float) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "bench.fans", "client", "--urls", json.dumps(urls),
+         "--balls", str(balls), "--timeout", str(timeout)],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def _summary(result: dict) -> dict:
+    ordered = sorted(result["latencies"]) or [0]
+    pick = lambda q: ordered[int(q * (len(ordered) - 1))] * 1000  # noqa: E731
+    per_s = result["delivered"] / result["seconds"] if result["seconds"] else 0
+    return {"per_s": per_s, "p50": pick(0.5), "p95": pick(0.95), "p99": pick(0.99)}
+
+
+def _bare_server(port: int, message: str, count: int, fans: int, interval: float):
+    """The baseline: a bare websockets server broadcasting ``count`` messages to ``fans``."""
+    code = f"""
+import asyncio, json, time, websockets
+clients = set()
+async def handler(ws):
+    clients.add(ws)
+    await ws.send(json.dumps({{"type": "snapshot", "v": 0}}))
+    try:
+        await ws.wait_closed()
+    finally:
+        clients.discard(ws)
+async def main():
+    async with websockets.serve(handler, "127.0.0.1", {port}, compression=None):
+        while len(clients) < {fans}:
+            await asyncio.sleep(0.1)
+        await asyncio.sleep(1)
+        template = {message!r}
+        for v in range(1, {count} + 1):
+            text = template.replace('"v":0', '"v":' + str(v)).replace('"t":0', '"t":' + repr(time.time()))
+            websockets.broadcast(clients, text)
+            await asyncio.sleep({interval})
+        await asyncio.sleep(5)
+asyncio.run(main())
+"""
+    return subprocess.Popen([sys.executable, "-c", code])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("mode", nargs="?", default="bench", choices=["bench", "client"])
+    parser.add_argument("--fans", type=int, default=1000)
+    parser.add_argument("--matches", type=int, default=10)
+    parser.add_argument("--balls", type=int, default=30, help="balls per match")
+    parser.add_argument("--interval", type=float, default=0.2, help="seconds between balls")
+    parser.add_argument("--urls")
+    parser.add_argument("--timeout", type=float, default=300)
+    args = parser.parse_args()
+    if args.mode == "client":
+        _client_main(args)
+        return
+
+    import django
+
+    django.setup()
+    import psutil
+    from django.db import connection
+
+    from bench.db import prepare_database
+    from bench.scoring import _setup_match
+    from games.services import match_record_action
+    from scorekeeper.embedded import _free_port
+    from scorekeeper.runstack import uvicorn_command
+
+    prepare_database()
+    matches = []
+    for _ in range(args.matches):
+        match, a, b = _setup_match(0)
+        match_record_action(match=match, action={"kind": "start_innings", "striker": a[0],
+                                                 "non_striker": a[1], "bowler": b[0]})
+        matches.append((match, b))
+    connection.close()
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
+           "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    server = subprocess.Popen(uvicorn_command("127.0.0.1", str(port)), cwd=ROOT, env=env)
+    time.sleep(4)
+    process = psutil.Process(server.pid)
+    idle_rss = process.memory_info().rss
+    urls = [f"ws://127.0.0.1:{port}/ws/matches/{matches[i % len(matches)][0].pk}/"
+            for i in range(args.fans)]
+    client = _spawn_client(urls, args.balls, args.timeout)
+    try:
+        assert client.stdout.readline().strip() == "connected"
+        time.sleep(2)
+        rss = process.memory_info().rss
+        cpu0 = sum(process.cpu_times()[:2])
+        for ball in range(args.balls):
+            for match, bowlers in matches:
+                recorded = match_record_action(match=match, action={"kind": "delivery",
+                                                                    "runs": ball % 3})
+                state = recorded.match.state
+                if state["needs"] == "next_bowler":
+                    last = state["innings"][-1]["last_over_bowlers"]
+                    match_record_action(match=match, action={
+                        "kind": "next_bowler",
+                        "player": next(b for b in bowlers if b not in last)})
+            time.sleep(args.interval)
+        result = json.loads(client.stdout.readline())
+        cpu = sum(process.cpu_times()[:2]) - cpu0
+    finally:
+        client.kill()
+        server.terminate()
+        server.wait(timeout=30)
+    ours = _summary(result)
+    per_conn_kb = (rss - idle_rss) / args.fans / 1024
+    print(f"{args.fans} fans on {args.matches} matches, {args.balls} balls each "
+          f"(one per match every {args.interval:g} s), 1 Uvicorn process")
+    print(f"  delivered {result['delivered']:,} deltas (gaps seen: {result['gaps']}) = "
+          f"{ours['per_s']:,.0f} msg/s; commit->receipt p50 {ours['p50']:.1f} ms, "
+          f"p95 {ours['p95']:.1f} ms, p99 {ours['p99']:.1f} ms")
+    print(f"  server: {per_conn_kb:.1f} KiB per connection, "
+          f"{cpu * 1e6 / max(1, result['delivered']):.0f} CPU us per delivered message")
+    print(f"  median delta {result['delta_bytes']:.0f} bytes vs snapshot "
+          f"{result['snapshot_bytes']:.0f} bytes")
+
+    sample = json.dumps({"type": "delta", "match": 1, "v": 0, "patch": {"x": "y" * int(
+        max(0, result["delta_bytes"] - 60))}, "t": 0}, separators=(",", ":"))
+    # The same load on a bare websockets server: each fan gets the same number of messages of
+    # the same size at the same pace; compare throughput and server CPU per message.
+    port = _free_port()
+    bare = _bare_server(port, sample, args.balls, args.fans, args.interval)
+    time.sleep(1.5)
+    client = _spawn_client([f"ws://127.0.0.1:{port}/"] * args.fans, args.balls, args.timeout)
+    try:
+        assert client.stdout.readline().strip() == "connected"
+        bare_cpu0 = sum(psutil.Process(bare.pid).cpu_times()[:2])
+        bare_result = json.loads(client.stdout.readline())
+        bare_cpu = sum(psutil.Process(bare.pid).cpu_times()[:2]) - bare_cpu0
+    finally:
+        client.kill()
+        bare.kill()
+    base = _summary(bare_result)
+    ours_cpu = cpu * 1e6 / max(1, result["delivered"])
+    bare_cpu_msg = bare_cpu * 1e6 / max(1, bare_result["delivered"])
+    print(f"  bare websockets broadcast, same load: {base['per_s']:,.0f} msg/s, "
+          f"p50 {base['p50']:.1f} ms, {bare_cpu_msg:.0f} CPU us per message")
+    print(f"  ours / bare: throughput {ours['per_s'] / base['per_s']:.2f}, "
+          f"CPU efficiency {bare_cpu_msg / ours_cpu:.2f}")
+
+
+if __name__ == "__main__":
+    main()
