@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Debian's Chromium for the real-browser tests (Playwright drives it; it downloads no browser).
+CHROMIUM := /usr/bin/chromium
 
 .PHONY: run test lint bench-fanout bench-scoring bench-events clean
 
@@ -12,10 +14,13 @@ $(STAMP): requirements/base.txt requirements/local.txt
 	$(PY) -m pip install --quiet -r requirements/local.txt
 	touch $(STAMP)
 
+$(CHROMIUM):
+	apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium)
+
 run: $(STAMP)
 	$(PY) -m scorekeeper.runstack
 
-test: $(STAMP)
+test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(STAMP)

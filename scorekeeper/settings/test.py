@@ -13,3 +13,5 @@ TEST_REDIS_PREFIX = env("TEST_REDIS_PREFIX", default="sktest")
 CACHES["default"]["KEY_PREFIX"] = TEST_REDIS_PREFIX
 CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = TEST_REDIS_PREFIX
 CELERY_TASK_DEFAULT_QUEUE = f"{TEST_REDIS_PREFIX}-celery"
+# Serve static files from the apps' folders (production serves the collectstatic output).
+WHITENOISE_USE_FINDERS = True
