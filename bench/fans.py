@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -57,11 +58,9 @@ async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
             counts[i] += 1
             latencies.append(now - message["t"])
 
-    try:
+    with contextlib.suppress(TimeoutError):
         await asyncio.wait_for(asyncio.gather(*(read(i, ws) for i, ws in enumerate(sockets))),
                                timeout)
-    except TimeoutError:
-        pass
     finished = time.time()
     for ws in sockets:
         await ws.close()
@@ -111,7 +110,8 @@ async def main():
         await asyncio.sleep(1)
         template = {message!r}
         for v in range(1, {count} + 1):
-            text = template.replace('"v":0', '"v":' + str(v)).replace('"t":0', '"t":' + repr(time.time()))
+            text = template.replace('"v":0', '"v":' + str(v))
+            text = text.replace('"t":0', '"t":' + repr(time.time()))
             websockets.broadcast(clients, text)
             await asyncio.sleep({interval})
         await asyncio.sleep(5)
