@@ -6,28 +6,17 @@ from django.urls import path
 
 from events.models import EventRecord
 from events.partitions import list_partitions
+from scorekeeper.admin import ReadOnlyAdmin
 
 
 @admin.register(EventRecord)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
     list_display = ["id", "event_type", "source", "actor", "match_id", "occurred_at",
                     "received_at", "processed_at"]
     list_filter = ["source", "event_type", "received_at", "processed_at"]
     search_fields = ["event_type", "actor", "match__id"]
     date_hierarchy = "received_at"
     show_full_result_count = False  # counting a huge partitioned table on every page is slow
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in EventRecord._meta.concrete_fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         partitions = path("partitions/", self.admin_site.admin_view(self.partitions_view),

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from games import engine
 from games.models import LogEntry, Match, MatchPlayer, Player, Team, Tournament
 from games.services import match_record_action, match_refresh_config
+from scorekeeper.admin import ReadOnlyAdmin
 
 
 @admin.register(Tournament)
@@ -85,18 +86,8 @@ class MatchAdmin(admin.ModelAdmin):
 
 
 @admin.register(LogEntry)
-class LogEntryAdmin(admin.ModelAdmin):
+class LogEntryAdmin(ReadOnlyAdmin):
     list_display = ["match", "seq", "kind", "recorded_by", "recorded_at"]
     list_filter = ["kind", "recorded_at"]
     search_fields = ["match__team_a__name", "match__team_b__name", "idempotency_key"]
     ordering = ["match", "seq"]
-    readonly_fields = [f.name for f in LogEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import beat_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorekeeper.settings.local")
 
@@ -15,3 +16,11 @@ app.autodiscover_tasks()
 def ping(value: str) -> str:
     """Echo: the smallest real task, used by the readiness probe's tests and by operators."""
     return value
+
+
+@beat_init.connect
+def _ensure_schedules(sender=None, **kwargs):
+    """Beat makes sure every schedule exists when it starts (and migrate does too)."""
+    from scorekeeper.schedules import ensure_schedules
+
+    ensure_schedules()
