@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import time
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -17,6 +16,7 @@ from realtime.snapshots import match_version, missed_deltas, snapshot_text
 SEND_BUFFER = 256  # deltas queued for one fan before it is dropped (it will resume with since)
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_SLOW = 4008
+CLOSE_TIMEOUT = 5.0
 
 
 def _version(value) -> int | None:
@@ -37,6 +37,7 @@ class MatchConsumer(AsyncWebsocketConsumer):
         self.sent_version = -1
         self.writer: asyncio.Task | None = None
         self.subscribed = False
+        self.dropped = False
         await self.accept()
         ws_metrics.connected()
         if await match_version(self.match_id) is None:
@@ -59,16 +60,33 @@ class MatchConsumer(AsyncWebsocketConsumer):
 
     def offer(self, version: int, text: str) -> None:
         """Called by the hub for each delta; never blocks. A fan too far behind is dropped."""
+        if self.dropped:
+            return
         try:
             self.queue.put_nowait((version, text))
         except asyncio.QueueFull:
+            self.dropped = True
             ws_metrics.slow_disconnect()
-            asyncio.get_running_loop().create_task(self.close(code=CLOSE_TOO_SLOW))
+            asyncio.get_running_loop().create_task(self._drop())
 
-    async def _send(self, text: str, kind: str, published_at: float | None = None) -> None:
-        await self.send(text_data=text)
-        latency = None if published_at is None else time.time() - published_at
-        ws_metrics.message_sent(kind, len(text), latency)
+    async def _drop(self) -> None:
+        """Stop feeding a fan that cannot keep up and close it; it will resume with ``since``.
+
+        Closing waits for the socket to drain, which a stuck client may never do, so the wait is
+        bounded; the server's keepalive ping then ends the connection.
+        """
+        if self.writer is not None:
+            self.writer.cancel()
+        await get_hub().unsubscribe(self.match_id, self)
+        self.subscribed = False
+        while not self.queue.empty():
+            self.queue.get_nowait()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.close(code=CLOSE_TOO_SLOW), CLOSE_TIMEOUT)
+
+    async def _send(self, text: str, kind: str) -> None:
+        await self.base_send({"type": "websocket.send", "text": text})
+        ws_metrics.message_sent(kind, text)
 
     async def _catch_up(self, since: int | None) -> None:
         """Send what the fan misses since ``since``: the buffered deltas, else a snapshot."""
@@ -93,7 +111,7 @@ class MatchConsumer(AsyncWebsocketConsumer):
                 await self._catch_up(self.sent_version)  # a delta arrived out of order: catch up
                 if version <= self.sent_version:
                     continue
-            await self._send(text, "delta", _published_at(text))
+            await self._send(text, "delta")
             self.sent_version = version
 
     async def receive(self, text_data=None, bytes_data=None):
@@ -121,14 +139,3 @@ class MatchConsumer(AsyncWebsocketConsumer):
 
     async def _error(self, message: str) -> None:
         await self.send(text_data=json.dumps({"type": "error", "message": message}))
-
-
-def _published_at(text: str) -> float | None:
-    # The commit time sits at the end of the serialized delta: read it without parsing it all.
-    marker = text.rfind('"t":')
-    if marker < 0:
-        return None
-    with contextlib.suppress(ValueError):
-        return float(text[marker + 4:].rstrip("}"))
-    return None
-

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import random
 import statistics
+import time
 from collections import Counter
 
 from prometheus_client import Counter as PromCounter
 from prometheus_client import Gauge, Histogram
 
 SAMPLE_SIZE = 10_000
+# Sizes and latencies of deltas are recorded for one fan message in SAMPLE_EVERY: recording every
+# one would cost more than the send itself at thousands of fans. Counts are exact.
+SAMPLE_EVERY = 16
 
 _connections = Gauge("scorekeeper_ws_connections", "Open WebSocket connections in this process")
 _messages = PromCounter("scorekeeper_ws_messages_sent", "Messages sent to fans", ["kind"])
@@ -18,6 +22,17 @@ _bytes = Histogram("scorekeeper_ws_payload_bytes", "Bytes per message sent", ["k
 _latency = Histogram("scorekeeper_ws_publish_to_send_seconds", "Commit to socket write",
                      buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5))
 _disconnects = PromCounter("scorekeeper_ws_slow_disconnects", "Fans dropped for falling behind")
+
+
+def _published_at(text: str) -> float | None:
+    """The commit time ``t`` that ends a serialized delta, read without parsing the JSON."""
+    marker = text.rfind('"t":')
+    if marker < 0:
+        return None
+    try:
+        return float(text[marker + 4:].rstrip("}"))
+    except ValueError:
+        return None
 
 
 class _Reservoir:
@@ -61,12 +76,16 @@ class WsMetrics:
         self.open -= 1
         _connections.dec()
 
-    def message_sent(self, kind: str, size: int, latency: float | None = None) -> None:
+    def message_sent(self, kind: str, text: str) -> None:
         self.sent[kind] += 1
-        self.payload.add(size)
-        _messages.labels(kind).inc()
-        _bytes.labels(kind).observe(size)
-        if latency is not None:
+        if kind == "delta" and self.sent[kind] % SAMPLE_EVERY:
+            return
+        _messages.labels(kind).inc(1 if kind != "delta" else SAMPLE_EVERY)
+        self.payload.add(len(text))
+        _bytes.labels(kind).observe(len(text))
+        published_at = _published_at(text) if kind == "delta" else None
+        if published_at is not None:
+            latency = time.time() - published_at
             self.latency.add(latency)
             _latency.observe(latency)
 
