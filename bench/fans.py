@@ -30,17 +30,23 @@ async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
     import websockets
 
     counts, latencies, sizes, gaps = [0] * len(urls), [], {"snapshot": [], "delta": []}, 0
+    last = [None] * len(urls)
     sockets = []
     for start in range(0, len(urls), 200):
         sockets += await asyncio.gather(*[
             websockets.connect(url, compression=None, max_queue=None, open_timeout=120,
                                origin="http://127.0.0.1") for url in urls[start:start + 200]])
+    # Every fan has its snapshot before the first ball, so each must then get every delta.
+    snapshots = await asyncio.gather(*(ws.recv() for ws in sockets))
+    versions = [json.loads(text).get("v") for text in snapshots]
+    for text in snapshots:
+        sizes["snapshot"].append(len(text))
     print("connected", flush=True)
     first: list[float] = []
 
     async def read(i: int, ws) -> None:
         nonlocal gaps
-        version = None
+        version = versions[i]
         while counts[i] < expect:
             text = await ws.recv()
             now = time.time()
@@ -55,6 +61,7 @@ async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
             if version is not None and message.get("v", version + 1) != version + 1:
                 gaps += 1
             version = message.get("v")
+            last[i] = version
             counts[i] += 1
             latencies.append(now - message["t"])
 
@@ -64,7 +71,9 @@ async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
     finished = time.time()
     for ws in sockets:
         await ws.close()
-    return {"delivered": sum(counts), "seconds": finished - (first[0] if first else finished),
+    incomplete = [(urls[i].rsplit("/", 2)[-2], last[i], counts[i])
+                  for i in range(len(urls)) if counts[i] < expect]
+    return {"delivered": sum(counts), "incomplete": incomplete[:20], "seconds": finished - (first[0] if first else finished),
             "latencies": latencies, "gaps": gaps,
             "snapshot_bytes": statistics.median(sizes["snapshot"]) if sizes["snapshot"] else 0,
             "delta_bytes": statistics.median(sizes["delta"]) if sizes["delta"] else 0}
@@ -195,6 +204,8 @@ def main() -> None:
           f"p95 {ours['p95']:.1f} ms, p99 {ours['p99']:.1f} ms")
     print(f"  server: {per_conn_kb:.1f} KiB per connection, "
           f"{cpu * 1e6 / max(1, result['delivered']):.0f} CPU us per delivered message")
+    if result["incomplete"]:
+        print(f"  fans short of their deltas (match, last v, count): {result['incomplete']}")
     print(f"  median delta {result['delta_bytes']:.0f} bytes vs snapshot "
           f"{result['snapshot_bytes']:.0f} bytes")
 
