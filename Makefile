@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Debian's Chromium for the real-browser tests (Playwright drives it; it downloads no browser).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench-fanout bench-scoring bench-events clean
+.PHONY: run test lint bench-fanout bench-scoring bench-events bench-fans clean
 
 $(STAMP): requirements/base.txt requirements/local.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -37,3 +37,6 @@ bench-scoring: $(STAMP)
 
 bench-events: $(STAMP)
 	$(PY) -m bench.events --workers 2
+
+bench-fans: $(STAMP)
+	$(PY) -m bench.fans --fans 5000 --matches 10

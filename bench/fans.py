@@ -19,6 +19,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -73,21 +74,25 @@ async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
         await ws.close()
     incomplete = [(urls[i].rsplit("/", 2)[-2], last[i], counts[i])
                   for i in range(len(urls)) if counts[i] < expect]
-    return {"delivered": sum(counts), "incomplete": incomplete[:20], "seconds": finished - (first[0] if first else finished),
+    return {"delivered": sum(counts), "incomplete": incomplete[:20],
+            "seconds": finished - (first[0] if first else finished),
             "latencies": latencies, "gaps": gaps,
             "snapshot_bytes": statistics.median(sizes["snapshot"]) if sizes["snapshot"] else 0,
             "delta_bytes": statistics.median(sizes["delta"]) if sizes["delta"] else 0}
 
 
 def _client_main(args) -> None:
-    urls = json.loads(args.urls)
+    urls = json.loads(Path(args.urls).read_text())
     result = asyncio.run(_fans(urls, args.balls, args.timeout))
     print(json.dumps(result), flush=True)
 
 
 def _spawn_client(urls: list[str], balls: int, timeout: float) -> subprocess.Popen:
+    listing = tempfile.NamedTemporaryFile("w", suffix=".json", delete=False)  # noqa: SIM115
+    with listing:
+        json.dump(urls, listing)
     return subprocess.Popen(
-        [sys.executable, "-m", "bench.fans", "client", "--urls", json.dumps(urls),
+        [sys.executable, "-m", "bench.fans", "client", "--urls", listing.name,
          "--balls", str(balls), "--timeout", str(timeout)],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": str(ROOT)})
@@ -136,7 +141,7 @@ def main() -> None:
     parser.add_argument("--matches", type=int, default=10)
     parser.add_argument("--balls", type=int, default=30, help="balls per match")
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between balls")
-    parser.add_argument("--urls")
+    parser.add_argument("--urls", help="(client mode) a JSON file listing the fans' URLs")
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args()
     if args.mode == "client":
