@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
-import threading
 import time
 from collections import OrderedDict
 
+import redis
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
 
@@ -19,44 +18,29 @@ from realtime.buffer import buffer_append
 from realtime.delta import deliveries_changed, delta_message, keyed_view
 
 DELTA_EVENT = "match.delta"
-logger = logging.getLogger(__name__)
 
-_loop: asyncio.AbstractEventLoop | None = None
-_loop_lock = threading.Lock()
+_redis: redis.Redis | None = None
 
 
-def _publisher_loop() -> asyncio.AbstractEventLoop:
-    """One long-lived event loop per process for publishing from synchronous code.
+def _publisher() -> redis.Redis:
+    global _redis
+    if _redis is None:
+        config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+        _redis = redis.Redis.from_url(config["hosts"][0]["address"])
+    return _redis
 
-    ``async_to_sync`` would start a fresh loop per call, and the channel layer opens a Redis
-    connection per loop: a connection per published delta. This loop keeps one.
+
+def group_send_sync(group: str, message: dict) -> None:
+    """``group_send`` on the Redis pub/sub channel layer, from synchronous code, in one PUBLISH.
+
+    ``async_to_sync(layer.group_send)`` starts an event loop per call and the layer opens a Redis
+    connection per loop; a publisher thread instead fought the request thread for the GIL. This
+    writes the layer's own wire format (its serializer, its group channel name) with a plain
+    client; the consumer tests check that the layer's subscribers receive it.
     """
-    global _loop
-    with _loop_lock:
-        if _loop is None or _loop.is_closed():
-            _loop = asyncio.new_event_loop()
-            threading.Thread(target=_loop.run_forever, name="realtime-publisher",
-                             daemon=True).start()
-        return _loop
-
-
-async def _buffer_and_send(group: str, match_id: int, version: int, text: str) -> None:
-    try:
-        buffer_append(match_id, version, text)  # on the publisher's own thread: may block it
-        await get_channel_layer().group_send(
-            group, {"type": DELTA_EVENT, "match": match_id, "v": version, "text": text})
-    except Exception:  # the scorer's action is committed; fans heal by resync / snapshot
-        logger.exception("could not publish match %s version %s", match_id, version)
-
-
-def publish(group: str, match_id: int, version: int, text: str) -> None:
-    """Queue a delta for the publisher loop, which sends them in the order they are queued.
-
-    The scorer does not wait for Redis: the action is already committed, and a fan that misses
-    a delta (Redis briefly down) sees the gap and resyncs from the buffer or a snapshot.
-    """
-    asyncio.run_coroutine_threadsafe(_buffer_and_send(group, match_id, version, text),
-                                     _publisher_loop())
+    layer = get_channel_layer()
+    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "")
+    _publisher().publish(f"{prefix}__group__{group}", layer.serialize(message))
 
 
 def _remember(match_id: int, seq: int, view: dict) -> None:
@@ -73,8 +57,12 @@ def broadcast_on_commit(*, group: str, match_id: int, version: int, message: dic
 
     def send() -> None:
         text = json.dumps({**message, "t": time.time()}, separators=(",", ":"))
-        publish(group, match_id, version, text)
+        buffer_append(match_id, version, text)
+        group_send_sync(group, {"type": DELTA_EVENT, "match": match_id, "v": version,
+                                "text": text})
 
+    # robust: the action is committed whatever happens here; a fan that misses this delta (Redis
+    # briefly down) sees the gap at the next one and resyncs from the buffer or a snapshot.
     transaction.on_commit(send, robust=True)
 
 
