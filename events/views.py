@@ -10,8 +10,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from events.ratelimit import TokenBucket
 from events.services import BatchRejected, client_events_store, client_events_validate
+from scorekeeper.ratelimit import TokenBucket
 
 _bucket: TokenBucket | None = None
 

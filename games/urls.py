@@ -1,11 +1,13 @@
 from django.urls import path
 
-from games import api, views
+from games import api, scoring_views, views
 
 app_name = "games"
 
 urlpatterns = [
     path("matches/", views.match_list, name="match-list"),
+    path("score/", scoring_views.my_matches, name="my-matches"),
+    path("score/<int:match_id>/", scoring_views.scoring_pad, name="scoring-pad"),
     path("matches/<int:match_id>/", views.match_detail, name="match-detail"),
     path("api/matches/<int:match_id>", api.match_detail, name="match-api"),
     path("api/matches/<int:match_id>/log", api.match_log, name="match-log-api"),

@@ -77,7 +77,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start without it
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "/score/"
+LOGOUT_REDIRECT_URL = "/matches/"
 
 # --- Embedded servers ----------------------------------------------------------------------------
 # With DATABASE_URL / REDIS_URL unset, start (or reuse) PostgreSQL and Redis under var/.

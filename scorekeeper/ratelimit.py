@@ -1,4 +1,6 @@
-"""A token bucket per key in Redis, atomic in one Lua script: N per minute, bursts up to N."""
+"""A token bucket per key in Redis, atomic in one Lua script: N per minute, bursts up to N.
+
+Used for the public event API and for login attempts."""
 
 from __future__ import annotations
 

@@ -1,0 +1,88 @@
+"""The scorer console (server-rendered, plain form POSTs): my matches and the scoring pad.
+
+Every form carries ``expected_seq`` and an idempotency key, so a double tap or a resubmitted form
+records one ball, and a page made stale by a co-scorer says so instead of scoring blind.
+Work in progress (issue 4): runs, extras, undo; wickets, bowlers and the rest come next.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from games import engine
+from games.models import Match
+from games.permissions import can_score
+from games.selectors import match_get, match_payload
+from games.services import IdempotencyConflict, StaleState, match_record_action
+
+PAD_ACTIONS = {
+    **{f"runs-{n}": {"kind": "delivery", "runs": n, **({"boundary": True} if n in (4, 6) else {})}
+       for n in range(7)},
+    "wide": {"kind": "delivery", "extras": {"wides": 1}},
+    "noball": {"kind": "delivery", "extras": {"noballs": 1}},
+    "bye": {"kind": "delivery", "extras": {"byes": 1}},
+    "legbye": {"kind": "delivery", "extras": {"legbyes": 1}},
+    "undo": {"kind": "undo"},
+}
+
+
+def _match_or_404(match_id: int) -> Match:
+    try:
+        match = match_get(match_id=match_id)
+    except Match.DoesNotExist as error:
+        raise Http404(f"There is no match {match_id}.") from error
+    return match
+
+
+@login_required
+def my_matches(request: HttpRequest) -> HttpResponse:
+    matches = Match.objects.scorable_by(request.user).select_related("team_a", "team_b")
+    return render(request, "games/my_matches.html", {
+        "live": matches.live(), "upcoming": matches.upcoming(), "finished": matches.finished(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scoring_pad(request: HttpRequest, match_id: int) -> HttpResponse:
+    match = _match_or_404(match_id)
+    if not can_score(request.user, match):
+        return HttpResponseForbidden("Only this match's scorers can score it.")
+    error = None
+    if request.method == "POST":
+        error = _record_from_pad(request, match)
+        if error is None:
+            return redirect("games:scoring-pad", match_id=match.pk)
+    return render(request, "games/scoring_pad.html", {
+        "match": match, "view": match_payload(match=match), "error": error,
+        "idempotency_key": uuid.uuid4().hex, "pad": PAD_ACTIONS,
+    }, status=400 if error else 200)
+
+
+def _record_from_pad(request: HttpRequest, match: Match) -> str | None:
+    action = PAD_ACTIONS.get(request.POST.get("action", ""))
+    if action is None:
+        return "Choose one of the buttons on the pad."
+    try:
+        expected = int(request.POST["expected_seq"])
+    except (KeyError, ValueError):
+        return "This form is missing its state number; reload the page."
+    key = request.POST.get("idempotency_key", "")[:64] or None
+    try:
+        match_record_action(match=match, action=dict(action), by=request.user,
+                            expected_seq=expected, idempotency_key=key)
+    except StaleState:
+        messages.warning(request, "Someone else scored: here is the current state. "
+                                  "Enter the ball again if it is still needed.")
+        return None
+    except IdempotencyConflict as conflict:
+        return str(conflict)
+    except engine.IllegalAction as illegal:
+        return illegal.message
+    return None

@@ -1,0 +1,75 @@
+"""The scorer console (work in progress for issue 4): permissions, one ball per tap, stale pages."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from django_redis import get_redis_connection
+
+from games.models import LogEntry
+from games.services import match_record_action
+from tests.games.factories import make_match, make_user, start_action
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live_match():
+    match = make_match()
+    match_record_action(match=match, action=start_action(match))
+    return match
+
+
+def _tap(client, match, action, seq, key="k-1"):
+    return client.post(f"/score/{match.pk}/", {"action": action, "expected_seq": seq,
+                                               "idempotency_key": key})
+
+
+def test_anonymous_is_sent_to_login_and_a_non_scorer_gets_403(client, live_match):
+    response = client.get(f"/score/{live_match.pk}/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    client.force_login(make_user())
+    assert client.get(f"/score/{live_match.pk}/").status_code == 403
+    assert _tap(client, live_match, "runs-1", 1).status_code == 403
+    assert LogEntry.objects.filter(match=live_match).count() == 1
+
+
+def test_a_tap_records_one_ball_and_a_double_tap_records_nothing_more(client, live_match):
+    scorer = make_user()
+    live_match.scorers.add(scorer)
+    client.force_login(scorer)
+    assert client.get(f"/score/{live_match.pk}/").status_code == 200
+    assert _tap(client, live_match, "runs-4", 1).status_code == 302
+    assert _tap(client, live_match, "runs-4", 1).status_code == 302  # the same form again
+    live_match.refresh_from_db()
+    assert live_match.seq == 2 and live_match.state["innings"][0]["runs"] == 4
+
+
+def test_a_stale_page_says_someone_else_scored_and_records_nothing(client, live_match):
+    scorer = make_user(staff=True)
+    client.force_login(scorer)
+    match_record_action(match=live_match, action={"kind": "delivery", "runs": 1})
+    response = _tap(client, live_match, "runs-6", 1, key="k-2")
+    page = client.get(response["Location"]).content.decode()
+    assert "Someone else scored" in page
+    live_match.refresh_from_db()
+    assert live_match.seq == 2 and live_match.state["innings"][0]["runs"] == 1
+
+
+def test_an_illegal_entry_re_renders_with_the_engines_message(client):
+    match = make_match()  # no innings started: a ball is not possible yet
+    client.force_login(make_user(staff=True))
+    response = _tap(client, match, "runs-1", 0)
+    assert response.status_code == 400
+    assert "innings must be started" in response.content.decode()
+    assert LogEntry.objects.filter(match=match).count() == 0
+
+
+def test_login_attempts_are_rate_limited(client):
+    redis = get_redis_connection("default")
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for key in redis.scan_iter(f"{prefix}:ratelimit:login:*"):
+        redis.delete(key)
+    statuses = [client.post("/accounts/login/", {"username": "x", "password": "y"},
+                            REMOTE_ADDR="10.7.7.7").status_code for _ in range(11)]
+    assert statuses[:10] == [200] * 10 and statuses[10] == 429
+    cache.clear()
