@@ -2,7 +2,8 @@
 
 Every form carries ``expected_seq`` and an idempotency key, so a double tap or a resubmitted form
 records one ball, and a page made stale by a co-scorer says so instead of scoring blind.
-Work in progress (issue 4): runs, extras, undo; wickets, bowlers and the rest come next.
+Work in progress (issue 4): runs, extras, undo, openers, bowlers, new batters and wickets so far;
+extras with runs, retire, edit a past ball, revised targets, declarations and the rest come next.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from games import engine
+from games.engine import laws
+from games.engine.fold import next_batting_team
 from games.models import Match
 from games.permissions import can_score
 from games.selectors import match_get, match_payload
@@ -28,7 +31,6 @@ PAD_ACTIONS = {
     "noball": {"kind": "delivery", "extras": {"noballs": 1}},
     "bye": {"kind": "delivery", "extras": {"byes": 1}},
     "legbye": {"kind": "delivery", "extras": {"legbyes": 1}},
-    "undo": {"kind": "undo"},
 }
 
 
@@ -59,14 +61,69 @@ def scoring_pad(request: HttpRequest, match_id: int) -> HttpResponse:
         error = _record_from_pad(request, match)
         if error is None:
             return redirect("games:scoring-pad", match_id=match.pk)
+    view = match_payload(match=match)
     return render(request, "games/scoring_pad.html", {
-        "match": match, "view": match_payload(match=match), "error": error,
+        "match": match, "view": view, "error": error, "choices": _choices(match, view),
         "idempotency_key": uuid.uuid4().hex, "pad": PAD_ACTIONS,
     }, status=400 if error else 200)
 
 
+def _form_action(post) -> dict | None:
+    """Actions that need a choice (openers, a bowler, a new batter, a wicket) from their form."""
+    name = post.get("action", "")
+    if name == "start_innings":
+        return {"kind": "start_innings", "striker": post.get("striker"),
+                "non_striker": post.get("non_striker"), "bowler": post.get("bowler")}
+    if name == "next_bowler":
+        return {"kind": "next_bowler", "player": post.get("player")}
+    if name == "new_batter":
+        action = {"kind": "new_batter", "player": post.get("player")}
+        if post.get("on_strike") in ("yes", "no"):
+            action["on_strike"] = post["on_strike"] == "yes"
+        return action
+    if name == "wicket":
+        try:
+            runs = int(post.get("runs") or 0)
+        except ValueError:
+            runs = -1
+        fielders = [post["fielder"]] if post.get("fielder") else []
+        return {"kind": "delivery", "runs": runs, "wickets": [
+            {"kind": post.get("how"), "player_out": post.get("player_out"),
+             "fielders": fielders}]}
+    return None
+
+
+def _choices(match: Match, view: dict) -> dict:
+    """Players for the pad's selects, with bowlers who may not bowl now marked."""
+    config = match.engine_config()
+    state = match.state or engine.new_state()
+    names = config.names
+    if view["needs"] == "start_innings" and state.get("result") is None:
+        batting, _ = next_batting_team(config, state, False)
+    else:
+        batting = view["innings"][-1]["batting"] if view["innings"] else config.batting_first
+    bowling = config.other(batting)
+    inn = state["innings"][-1] if state["innings"] else None
+    last = set(inn["last_over_bowlers"]) if inn and not inn["closed"] else set()
+    waiting = [p for p in config.team(batting).players
+               if inn is None or inn["closed"] or p not in inn["batters"] or p in inn["retired"]]
+    return {
+        "batters": [(p, names.get(p, p)) for p in config.team(batting).players],
+        "waiting": [(p, names.get(p, p)) for p in waiting
+                    if not inn or p not in (inn["striker"], inn["non_striker"])],
+        "bowlers": [(p, names.get(p, p), p in last) for p in config.team(bowling).players],
+        "fielders": [(p, names.get(p, p)) for p in
+                     (*config.team(bowling).players, *config.team(bowling).substitutes)],
+        "at_crease": [] if inn is None else [
+            (p, names.get(p, p)) for p in (inn["striker"], inn["non_striker"]) if p],
+        "dismissals": sorted(laws.DISMISSALS),
+    }
+
+
 def _record_from_pad(request: HttpRequest, match: Match) -> str | None:
-    action = PAD_ACTIONS.get(request.POST.get("action", ""))
+    name = request.POST.get("action", "")
+    action = {"kind": "undo"} if name == "undo" else (
+        PAD_ACTIONS.get(name) or _form_action(request.POST))
     if action is None:
         return "Choose one of the buttons on the pad."
     try:

@@ -73,3 +73,37 @@ def test_login_attempts_are_rate_limited(client):
                             REMOTE_ADDR="10.7.7.7").status_code for _ in range(11)]
     assert statuses[:10] == [200] * 10 and statuses[10] == 429
     cache.clear()
+
+
+def test_a_full_over_through_the_pad(client):
+    match = make_match()
+    client.force_login(make_user(staff=True))
+    seq = 0
+
+    def post(**fields):
+        nonlocal seq
+        response = client.post(f"/score/{match.pk}/", {"expected_seq": seq,
+                                                        "idempotency_key": f"k{seq}", **fields})
+        assert response.status_code == 302, response.content.decode()[:500]
+        seq += 1
+
+    page = client.get(f"/score/{match.pk}/").content.decode()
+    assert 'value="start_innings"' in page
+    post(action="start_innings", striker=match.a_ids[0], non_striker=match.a_ids[1],
+         bowler=match.b_ids[0])
+    for tap in ("runs-1", "wide", "runs-4", "runs-0", "runs-0"):
+        post(action=tap)
+    post(action="wicket", how="caught", player_out=match.a_ids[1], fielder=match.b_ids[4])
+    page = client.get(f"/score/{match.pk}/").content.decode()
+    assert 'value="new_batter"' in page
+    post(action="new_batter", player=match.a_ids[2])
+    post(action="runs-0")
+    page = client.get(f"/score/{match.pk}/").content.decode()
+    assert "(bowled the last over)" in page  # the over is complete: b1 is shown as ineligible
+    post(action="next_bowler", player=match.b_ids[1])
+    post(action="undo")
+    match.refresh_from_db()
+    inn = match.state["innings"][0]
+    assert (inn["runs"], inn["wickets"], inn["legal_balls"]) == (6, 1, 6)
+    assert match.state["needs"] == "next_bowler"  # the undo took back the bowler change
+    assert inn["batters"][match.a_ids[1]]["out"]["kind"] == "caught"
