@@ -145,7 +145,7 @@ class Match(models.Model):
         return f"{self.team_a} v {self.team_b}{when}"
 
     def get_absolute_url(self) -> str:
-        return reverse("games:match-api", args=[self.pk])
+        return reverse("games:match-detail", args=[self.pk])
 
     @property
     def group_name(self) -> str:
