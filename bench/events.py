@@ -13,13 +13,10 @@ import http.client
 import json
 import os
 import statistics
-import subprocess
 import threading
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
@@ -78,34 +75,14 @@ def main() -> None:
     from django.db import connection
 
     from bench.db import prepare_database
-    from scorekeeper.embedded import _free_port
-    from scorekeeper.runstack import uvicorn_command
+    from bench.server import bench_server
 
     prepare_database()
     with connection.cursor() as cursor:
         cursor.execute("SELECT coalesce(max(id), 0) FROM events_event")
         first_id = cursor.fetchone()[0]
     connection.close()
-    port = _free_port()
-    command = [*uvicorn_command("127.0.0.1", str(port)), "--workers", str(args.workers)]
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "PYTHONPATH": str(ROOT),
-        "EVENTS_RATE_LIMIT_PER_MINUTE": "100000000",
-        "LOG_LEVEL": "WARNING",
-    }
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                if time.time() > deadline:
-                    raise
-                time.sleep(0.2)
+    with bench_server(workers=args.workers, EVENTS_RATE_LIMIT_PER_MINUTE="100000000") as port:
         out = {"accepted": 0, "latencies": [], "other": {}}
         lock = threading.Lock()
         until = time.time() + args.seconds
@@ -119,9 +96,6 @@ def main() -> None:
         for thread in threads:
             thread.join()
         elapsed = time.perf_counter() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM events_event WHERE id > %s AND actor LIKE 'client:bench-%%'",

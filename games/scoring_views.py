@@ -1,9 +1,9 @@
-"""The scorer console (server-rendered, plain form POSTs): my matches and the scoring pad.
+"""The scorer console (server-rendered, plain form POSTs): my matches, the scoring pad, the ball
+list with edit-a-past-ball, and the scorer's scorecard.
 
 Every form carries ``expected_seq`` and an idempotency key, so a double tap or a resubmitted form
-records one ball, and a page made stale by a co-scorer says so instead of scoring blind.
-Work in progress (issue 4): runs, extras, undo, openers, bowlers, new batters and wickets so far;
-extras with runs, retire, edit a past ball, revised targets, declarations and the rest come next.
+records one ball, and a page made stale by a co-scorer says so instead of scoring blind. Views stay
+thin: forms are parsed in ``games.pad_actions``, written by ``games.services``.
 """
 
 from __future__ import annotations
@@ -20,26 +20,32 @@ from games import engine
 from games.engine import laws
 from games.engine.fold import next_batting_team
 from games.models import Match
+from games.pad_actions import PAD_ACTIONS, PAD_KEYS, PAD_LABELS, FormError, form_action
 from games.permissions import can_score
-from games.selectors import match_get, match_payload
+from games.selectors import match_deliveries, match_get, match_payload
 from games.services import IdempotencyConflict, StaleState, match_record_action
 
-PAD_ACTIONS = {
-    **{f"runs-{n}": {"kind": "delivery", "runs": n, **({"boundary": True} if n in (4, 6) else {})}
-       for n in range(7)},
-    "wide": {"kind": "delivery", "extras": {"wides": 1}},
-    "noball": {"kind": "delivery", "extras": {"noballs": 1}},
-    "bye": {"kind": "delivery", "extras": {"byes": 1}},
-    "legbye": {"kind": "delivery", "extras": {"legbyes": 1}},
-}
+STALE_MESSAGE = ("Someone else scored: here is the current state. "
+                 "Enter the ball again if it is still needed.")
 
 
-def _match_or_404(match_id: int) -> Match:
+class _Denied(Exception):
+    pass
+
+
+def _scorable_match(request: HttpRequest, match_id: int) -> Match:
     try:
         match = match_get(match_id=match_id)
     except Match.DoesNotExist as error:
         raise Http404(f"There is no match {match_id}.") from error
+    if not can_score(request.user, match):
+        raise _Denied
     return match
+
+
+def _forbidden() -> HttpResponse:
+    return HttpResponseForbidden("Only this match's scorers (or staff) can score it. "
+                                 "Ask the match's creator to add you.")
 
 
 @login_required
@@ -53,44 +59,91 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def scoring_pad(request: HttpRequest, match_id: int) -> HttpResponse:
-    match = _match_or_404(match_id)
-    if not can_score(request.user, match):
-        return HttpResponseForbidden("Only this match's scorers can score it.")
+    try:
+        match = _scorable_match(request, match_id)
+    except _Denied:
+        return _forbidden()
     error = None
     if request.method == "POST":
-        error = _record_from_pad(request, match)
+        error = _record_from_post(request, match)
         if error is None:
             return redirect("games:scoring-pad", match_id=match.pk)
     view = match_payload(match=match)
     return render(request, "games/scoring_pad.html", {
         "match": match, "view": view, "error": error, "choices": _choices(match, view),
-        "idempotency_key": uuid.uuid4().hex, "pad": PAD_ACTIONS,
+        "idempotency_key": uuid.uuid4().hex,
+        "pad": [(name, PAD_LABELS.get(name, name.removeprefix("runs-")), PAD_KEYS[name])
+                for name in PAD_ACTIONS],
     }, status=400 if error else 200)
 
 
-def _form_action(post) -> dict | None:
-    """Actions that need a choice (openers, a bowler, a new batter, a wicket) from their form."""
-    name = post.get("action", "")
-    if name == "start_innings":
-        return {"kind": "start_innings", "striker": post.get("striker"),
-                "non_striker": post.get("non_striker"), "bowler": post.get("bowler")}
-    if name == "next_bowler":
-        return {"kind": "next_bowler", "player": post.get("player")}
-    if name == "new_batter":
-        action = {"kind": "new_batter", "player": post.get("player")}
-        if post.get("on_strike") in ("yes", "no"):
-            action["on_strike"] = post["on_strike"] == "yes"
-        return action
-    if name == "wicket":
-        try:
-            runs = int(post.get("runs") or 0)
-        except ValueError:
-            runs = -1
-        fielders = [post["fielder"]] if post.get("fielder") else []
-        return {"kind": "delivery", "runs": runs, "wickets": [
-            {"kind": post.get("how"), "player_out": post.get("player_out"),
-             "fielders": fielders}]}
-    return None
+@login_required
+def ball_list(request: HttpRequest, match_id: int) -> HttpResponse:
+    """Every ball in effect, newest first, each with a link to edit it."""
+    try:
+        match = _scorable_match(request, match_id)
+    except _Denied:
+        return _forbidden()
+    balls = match_deliveries(match=match)
+    balls.reverse()
+    return render(request, "games/ball_list.html", {"match": match, "balls": balls})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_ball(request: HttpRequest, match_id: int, seq: int) -> HttpResponse:
+    """Edit a past ball: records a ``correct`` entry; the match is re-folded from its log."""
+    try:
+        match = _scorable_match(request, match_id)
+    except _Denied:
+        return _forbidden()
+    ball = next((b for b in match_deliveries(match=match) if b["seq"] == seq), None)
+    if ball is None:
+        raise Http404(f"Entry {seq} is not a ball in effect in this match.")
+    error = None
+    if request.method == "POST":
+        error = _record_from_post(request, match, forced={"action": "correct",
+                                                          "target_seq": str(seq)})
+        if error is None:
+            messages.success(request, f"Ball {ball['over']} corrected.")
+            return redirect("games:scoring-pad", match_id=match.pk)
+    view = match_payload(match=match)
+    action = ball["action"]
+    extras = action.get("extras", {})
+    wicket = (action.get("wickets") or [{}])[0]
+    return render(request, "games/edit_ball.html", {
+        "match": match, "view": view, "ball": ball, "error": error,
+        "idempotency_key": uuid.uuid4().hex,
+        "form": {"runs": action.get("runs", 0), "boundary": action.get("boundary", False),
+                 **{k: extras.get(k, 0) for k in ("wides", "noballs", "byes", "legbyes")},
+                 "how": wicket.get("kind", ""), "player_out": wicket.get("player_out", ""),
+                 "fielder": (wicket.get("fielders") or [""])[0]},
+        "choices": _people(match, ball["innings"]),
+    }, status=400 if error else 200)
+
+
+@login_required
+def scorer_scorecard(request: HttpRequest, match_id: int) -> HttpResponse:
+    try:
+        match = _scorable_match(request, match_id)
+    except _Denied:
+        return _forbidden()
+    return render(request, "games/scorer_scorecard.html",
+                  {"match": match, "view": match_payload(match=match)})
+
+
+def _people(match: Match, innings_number: int) -> dict:
+    """Batters and fielders of a past innings, for the edit form's selects."""
+    config = match.engine_config()
+    state = match.state or engine.new_state()
+    inn = state["innings"][innings_number - 1]
+    names = config.names
+    bowling = config.team(inn["bowling"])
+    return {
+        "batters": [(p, names.get(p, p)) for p in config.team(inn["batting"]).players],
+        "fielders": [(p, names.get(p, p)) for p in (*bowling.players, *bowling.substitutes)],
+        "dismissals": sorted(laws.DISMISSALS),
+    }
 
 
 def _choices(match: Match, view: dict) -> dict:
@@ -117,27 +170,43 @@ def _choices(match: Match, view: dict) -> dict:
         "at_crease": [] if inn is None else [
             (p, names.get(p, p)) for p in (inn["striker"], inn["non_striker"]) if p],
         "dismissals": sorted(laws.DISMISSALS),
+        "retirements": sorted(laws.RETIREMENTS),
+        "teams": [(team.id, team.name) for team in config.teams],
     }
 
 
-def _record_from_pad(request: HttpRequest, match: Match) -> str | None:
-    name = request.POST.get("action", "")
-    action = {"kind": "undo"} if name == "undo" else (
-        PAD_ACTIONS.get(name) or _form_action(request.POST))
-    if action is None:
-        return "Choose one of the buttons on the pad."
+def _record_from_post(request: HttpRequest, match: Match, forced: dict | None = None) -> str | None:
+    """Record what the form posted; None when done (or stale: a message says so), else the error
+    to show. A wicket form may name the new batter: that is a second entry right after it."""
+    post = request.POST.copy()
+    if forced:
+        post.update(forced)
     try:
-        expected = int(request.POST["expected_seq"])
+        action = form_action(post)
+        expected = int(post["expected_seq"])
+    except FormError as error:
+        return str(error)
     except (KeyError, ValueError):
         return "This form is missing its state number; reload the page."
-    key = request.POST.get("idempotency_key", "")[:64] or None
+    if action is None:
+        return "Choose one of the buttons on the pad."
+    key = post.get("idempotency_key", "")[:60] or None
+    error = _record(request, match, action, expected, key)
+    incoming = post.get("new_batter") if post.get("action") == "wicket" else None
+    if error is None and incoming and match.seq == expected + 1 \
+            and match.state.get("needs") == "new_batter":
+        return _record(request, match, {"kind": "new_batter", "player": incoming},
+                       expected + 1, f"{key}-in" if key else None)
+    return error
+
+
+def _record(request, match, action, expected, key) -> str | None:
     try:
-        match_record_action(match=match, action=dict(action), by=request.user,
+        match_record_action(match=match, action=action, by=request.user,
                             expected_seq=expected, idempotency_key=key)
     except StaleState:
-        messages.warning(request, "Someone else scored: here is the current state. "
-                                  "Enter the ball again if it is still needed.")
-        return None
+        messages.warning(request, STALE_MESSAGE)
+        match.refresh_from_db()
     except IdempotencyConflict as conflict:
         return str(conflict)
     except engine.IllegalAction as illegal:

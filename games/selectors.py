@@ -78,3 +78,30 @@ def match_lists(*, limit: int = 20) -> dict:
         "upcoming": list(matches.upcoming().order_by("start_date", "id")[:limit]),
         "recent": list(matches.finished().order_by("-updated_at")[:limit]),
     }
+
+
+def match_deliveries(*, match: Match) -> list[dict]:
+    """Every delivery in effect, oldest first, labelled as a scorer knows it (innings, over.ball,
+    bowler, striker, the ball's symbol) with its log ``seq`` and action, for editing a past ball.
+
+    Re-folds the log (a few ms for a full one-day match): this is the edit page, not the pad.
+    """
+    config = match.engine_config()
+    entries = list(match.log.order_by("seq").values_list("seq", "payload"))
+    state, balls = engine.new_state(), []
+    for seq, action in engine.effective_actions(entries):
+        inn = state["innings"][-1] if state["innings"] else None
+        before = None if inn is None else (inn["legal_balls"], inn["striker"], inn["bowler"])
+        engine.apply_in_place(config, state, action)
+        if action.get("kind") != "delivery" or before is None:
+            continue
+        legal, striker, bowler = before
+        inn = state["innings"][-1]
+        balls.append({
+            "seq": seq, "action": action, "innings": inn["number"],
+            "batting": config.team(inn["batting"]).name,
+            "over": f"{legal // config.balls_per_over}.{legal % config.balls_per_over + 1}",
+            "bowler": config.name(bowler), "striker": config.name(striker),
+            "symbol": inn["recent_balls"][-1] if inn["recent_balls"] else "",
+        })
+    return balls

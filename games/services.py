@@ -223,3 +223,37 @@ def match_refold(*, match: Match) -> Match:
         match.result_text = engine.result_text(config, match.state)
         match.save(update_fields=["config", "state", "status", "result_text", "updated_at"])
     return match
+
+
+def team_squad_by_names(*, team: Team, names: list[str]) -> list[Player]:
+    """Players for a side typed as names: the player of that name who has played for this team
+    before, else a new one (so a club's regulars keep their career figures across matches)."""
+    known: dict[str, Player] = {}
+    for player in Player.objects.filter(name__in=names, appearances__team=team).distinct():
+        known.setdefault(player.name, player)
+    return [known.get(name) or Player.objects.create(name=name) for name in names]
+
+
+def match_setup(
+    *, team_a_name: str, team_b_name: str, names_a: list[str], names_b: list[str],
+    toss_winner: str, toss_decision: str, created_by, scorers=(), **match_fields,
+) -> Match:
+    """Create a match from the scorer's set-up form: teams and players by name (found or
+    created), the toss (``"a"`` or ``"b"`` won it), and its scorers besides the creator."""
+    with transaction.atomic():
+        team_a, _ = Team.objects.get_or_create(name=team_a_name)
+        team_b, _ = Team.objects.get_or_create(name=team_b_name)
+        match = match_create(
+            team_a=team_a, team_b=team_b,
+            players_a=team_squad_by_names(team=team_a, names=names_a),
+            players_b=team_squad_by_names(team=team_b, names=names_b),
+            toss_winner=team_a if toss_winner == "a" else team_b, toss_decision=toss_decision,
+            created_by=created_by, **match_fields,
+        )
+        match.scorers.add(*scorers)
+    return match
+
+
+def match_set_scorers(*, match: Match, scorers) -> None:
+    """Replace a match's assigned scorers (its creator and staff manage them)."""
+    match.scorers.set(scorers)

@@ -1,13 +1,19 @@
 from django.urls import path
 
-from games import api, scoring_views, views
+from games import api, scoring_views, setup_views, views
 
 app_name = "games"
 
 urlpatterns = [
     path("matches/", views.match_list, name="match-list"),
     path("score/", scoring_views.my_matches, name="my-matches"),
+    path("score/new/", setup_views.match_new, name="match-new"),
     path("score/<int:match_id>/", scoring_views.scoring_pad, name="scoring-pad"),
+    path("score/<int:match_id>/balls/", scoring_views.ball_list, name="ball-list"),
+    path("score/<int:match_id>/balls/<int:seq>/", scoring_views.edit_ball, name="edit-ball"),
+    path("score/<int:match_id>/scorecard/", scoring_views.scorer_scorecard,
+         name="scorer-scorecard"),
+    path("score/<int:match_id>/scorers/", setup_views.match_scorers, name="match-scorers"),
     path("matches/<int:match_id>/", views.match_detail, name="match-detail"),
     path("api/matches/<int:match_id>", api.match_detail, name="match-api"),
     path("api/matches/<int:match_id>/log", api.match_log, name="match-log-api"),

@@ -18,10 +18,12 @@ def make_user(username: str | None = None, *, staff: bool = False):
                                                 is_staff=staff)
 
 
-def make_match(*, players: int = 11, scorer=None, **format_fields) -> Match:
+def make_match(*, players: int = 11, scorer=None, prefix: str = "", **format_fields) -> Match:
+    """A match between two new sides; ``prefix`` keeps team names unique in a database that
+    outlives the process (the benchmarks')."""
     n = next(_counter)
-    team_a = Team.objects.create(name=f"Alpha {n}")
-    team_b = Team.objects.create(name=f"Bravo {n}")
+    team_a = Team.objects.create(name=f"{prefix}Alpha {n}")
+    team_b = Team.objects.create(name=f"{prefix}Bravo {n}")
     a = [Player.objects.create(name=f"A{i} {n}") for i in range(1, players + 1)]
     b = [Player.objects.create(name=f"B{i} {n}") for i in range(1, players + 1)]
     format_fields.setdefault("players_per_side", players)

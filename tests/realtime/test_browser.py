@@ -1,41 +1,19 @@
 """A real browser (Playwright driving Debian's Chromium) watches the fan page update live, and
 catch up after its connection is cut (the server process killed) and restored."""
 
-import shutil
-import subprocess
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
 from games.services import match_record_action
-from scorekeeper.runstack import uvicorn_command
-from tests.conftest import ROOT, server_env
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, start_server, stop_server
+from tests.conftest import server_env
 from tests.games.factories import make_match, start_action
 from tests.realtime.test_two_processes import _database_url
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"]
-
-
-def _start(port: int, env) -> subprocess.Popen:
-    proc = subprocess.Popen(uvicorn_command("127.0.0.1", str(port)), cwd=ROOT, env=env)
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError("server did not start")
 
 
 def _score(match, action: dict) -> None:
@@ -59,14 +37,6 @@ def _score(match, action: dict) -> None:
     assert not errors, errors
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 def test_fan_page_updates_live_and_catches_up_after_a_cut():
     assert Path(CHROMIUM).exists(), "Debian's chromium is required (make test installs it)"
     from playwright.sync_api import expect, sync_playwright
@@ -78,7 +48,7 @@ def test_fan_page_updates_live_and_catches_up_after_a_cut():
     env = server_env(DATABASE_URL=_database_url(), TEST_REDIS_PREFIX=settings.TEST_REDIS_PREFIX,
                      DJANGO_SETTINGS_MODULE="scorekeeper.settings.test")
     port = _free_port()
-    server = _start(port, env)
+    server = start_server(port, env)
     ARTIFACTS.mkdir(exist_ok=True)
     try:
         with sync_playwright() as playwright:
@@ -93,16 +63,16 @@ def test_fan_page_updates_live_and_catches_up_after_a_cut():
             expect(score).to_have_text("4/0", timeout=10_000)  # no reload
             page.screenshot(path=str(ARTIFACTS / "fan-page-live-360.png"), full_page=True)
 
-            _stop(server)  # cut the connection
+            stop_server(server)  # cut the connection
             expect(page.locator("#conn")).to_have_text("reconnecting…", timeout=10_000)
             _score(match, {"kind": "delivery", "runs": 1})
             _score(match, {"kind": "delivery", "runs": 0, "wickets": [
                 {"kind": "bowled", "player_out": match.a_ids[1]}]})
-            server = _start(port, env)  # restore it: the page resumes with ?since=
+            server = start_server(port, env)  # restore it: the page resumes with ?since=
             expect(page.locator("#conn")).to_have_text("live", timeout=30_000)
             expect(score).to_have_text("5/1", timeout=10_000)
             expect(page.locator('[data-field="this_over"] .ball')).to_have_count(3)
             page.screenshot(path=str(ARTIFACTS / "fan-page-resumed-360.png"), full_page=True)
             browser.close()
     finally:
-        _stop(server)
+        stop_server(server)

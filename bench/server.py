@@ -1,0 +1,41 @@
+"""A Uvicorn process on the benchmark database, started and stopped around a benchmark."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import os
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextlib.contextmanager
+def bench_server(*, workers: int = 1, **env_overrides: str):
+    """Yield the port of a running Uvicorn (``workers`` processes, bench settings)."""
+    from scorekeeper.embedded import _free_port
+    from scorekeeper.runstack import uvicorn_command
+
+    port = _free_port()
+    command = [*uvicorn_command("127.0.0.1", str(port)), "--workers", str(workers)]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
+           "LOG_LEVEL": "WARNING", **env_overrides}
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+                conn.request("GET", "/healthz")
+                conn.getresponse().read()
+                break
+            except OSError:
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.2)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

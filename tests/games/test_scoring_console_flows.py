@@ -1,0 +1,217 @@
+"""Scorer console flows beyond one-tap balls: extras with runs, wickets with the new batter,
+strike, retirements, corrections, targets, ends, match set-up, scorers, scorecard and CSRF."""
+
+import pytest
+from django.test import Client
+
+from games.models import LogEntry, Match, Player
+from games.services import match_record_action
+from tests.games.factories import make_match, make_user, start_action
+
+pytestmark = pytest.mark.django_db
+
+
+class Pad:
+    """Posts pad forms the way the page does: the current seq and a fresh key each time."""
+
+    def __init__(self, client, match):
+        self.client, self.match, self.n = client, match, 0
+
+    def post(self, expect=302, **fields):
+        self.match.refresh_from_db()
+        self.n += 1
+        response = self.client.post(f"/score/{self.match.pk}/", {
+            "expected_seq": self.match.seq, "idempotency_key": f"key-{self.n}", **fields})
+        assert response.status_code == expect, response.content.decode()[:800]
+        self.match.refresh_from_db()
+        return response
+
+    @property
+    def inn(self):
+        return self.match.state["innings"][-1]
+
+
+@pytest.fixture
+def pad(client):
+    match = make_match()
+    match_record_action(match=match, action=start_action(match))
+    client.force_login(make_user(staff=True))
+    return Pad(client, match)
+
+
+def test_extras_with_runs(pad):
+    pad.post(action="extras", extra="wide", runs="2")
+    assert pad.inn["extras"]["wides"] == 3 and pad.inn["legal_balls"] == 0
+    pad.post(action="extras", extra="noball", runs="4", noball_runs="bat", boundary="on")
+    assert pad.inn["extras"]["noballs"] == 1 and pad.inn["runs"] == 8
+    assert pad.match.state["free_hit"] is True
+    pad.post(action="extras", extra="noball", runs="2", noball_runs="legbyes")
+    assert (pad.inn["extras"]["noballs"], pad.inn["extras"]["legbyes"]) == (2, 2)
+    pad.post(action="extras", extra="bye", runs="4", boundary="on")
+    assert pad.inn["extras"]["byes"] == 4 and pad.inn["legal_balls"] == 1
+    assert pad.inn["runs"] == 3 + 5 + 3 + 4
+
+
+def test_bad_numbers_get_a_message_and_record_nothing(pad):
+    seq = pad.match.seq
+    response = pad.post(expect=400, action="extras", extra="wide", runs="two")
+    assert "Runs must be a whole number" in response.content.decode()
+    response = pad.post(expect=400, action="extras", extra="seven", runs="1")
+    assert "Choose the extra" in response.content.decode()
+    assert pad.match.seq == seq
+
+
+def test_a_wicket_with_the_new_batter_in_one_form(pad):
+    a = pad.match.a_ids
+    pad.post(action="wicket", how="bowled", player_out=a[0], new_batter=a[2])
+    assert pad.inn["wickets"] == 1 and pad.inn["striker"] == a[2]
+    assert pad.match.state["needs"] == "delivery"
+    kinds = list(LogEntry.objects.filter(match=pad.match).order_by("seq")
+                 .values_list("kind", flat=True))
+    assert kinds == ["start_innings", "delivery", "new_batter"]
+
+
+def test_an_impossible_wicket_shows_the_engines_message(pad):
+    a, b = pad.match.a_ids, pad.match.b_ids
+    response = pad.post(expect=400, action="wicket", how="stumped", player_out=a[1],
+                        fielder=b[1])
+    assert "non-striker" in response.content.decode()
+    assert pad.inn["wickets"] == 0
+
+
+def test_swap_strike_retire_and_change_bowler(pad):
+    a, b = pad.match.a_ids, pad.match.b_ids
+    pad.post(action="swap_strike")
+    assert (pad.inn["striker"], pad.inn["non_striker"]) == (a[1], a[0])
+    pad.post(action="retire", player=a[1], how="retired_hurt")
+    assert pad.match.state["needs"] == "new_batter" and pad.inn["wickets"] == 0
+    pad.post(action="new_batter", player=a[2])
+    pad.post(action="runs-1")
+    pad.post(action="change_bowler", player=b[3])
+    assert pad.inn["bowler"] == b[3]
+
+
+def test_edit_a_past_ball(pad, client):
+    pad.post(action="runs-1")
+    pad.post(action="runs-2")
+    entry = LogEntry.objects.get(match=pad.match, seq=2)
+    listing = client.get(f"/score/{pad.match.pk}/balls/").content.decode()
+    assert f"/balls/{entry.seq}/" in listing and "0.1" in listing
+    page = client.get(f"/score/{pad.match.pk}/balls/{entry.seq}/")
+    assert page.status_code == 200 and 'name="runs"' in page.content.decode()
+    pad.match.refresh_from_db()
+    response = client.post(f"/score/{pad.match.pk}/balls/{entry.seq}/", {
+        "expected_seq": pad.match.seq, "idempotency_key": "fix-1", "runs": "4",
+        "boundary": "on"})
+    assert response.status_code == 302
+    pad.match.refresh_from_db()
+    # 4 then 2 (no crossing on either) instead of 1 then 2: the opener keeps the strike.
+    assert pad.inn["runs"] == 6 and pad.inn["striker"] == pad.match.a_ids[0]
+    last = LogEntry.objects.filter(match=pad.match).latest("seq")
+    assert last.kind == "correct" and last.payload["before"]["runs"] == 1
+    assert client.get(f"/score/{pad.match.pk}/balls/999/").status_code == 404
+
+
+def test_revised_target_and_a_refused_declaration(pad):
+    seq = pad.match.seq
+    response = pad.post(expect=400, action="end_innings", how="declared")
+    assert "Declarations are not allowed" in response.content.decode()
+    assert pad.match.seq == seq
+    pad.post(action="runs-4")
+    pad.post(action="end_innings", how="interrupted")
+    b = pad.match.b_ids
+    pad.post(action="start_innings", striker=b[0], non_striker=b[1], bowler=pad.match.a_ids[0])
+    pad.post(action="revise_target", runs="30", overs="5", method="DLS")
+    assert pad.inn["target"] == 30 and pad.inn["max_overs"] == 5
+
+
+def test_end_match_no_result(pad, client):
+    pad.post(action="end_match", result="no_result")
+    assert pad.match.status == Match.Status.COMPLETED
+    page = client.get(f"/score/{pad.match.pk}/").content.decode()
+    assert "No result" in page and 'value="runs-1"' not in page
+
+
+def test_the_scorer_scorecard(pad, client):
+    pad.post(action="runs-4")
+    pad.post(action="wide")
+    page = client.get(f"/score/{pad.match.pk}/scorecard/").content.decode()
+    names = dict(pad.match.engine_config().names)
+    assert names[pad.match.a_ids[0]] in page and names[pad.match.b_ids[0]] in page
+    assert "w 1" in page and "Total" in page and "Yet to bat" in page
+
+
+def test_non_scorers_cannot_see_or_edit_balls(client):
+    match = make_match()
+    match_record_action(match=match, action=start_action(match))
+    match_record_action(match=match, action={"kind": "delivery", "runs": 1})
+    client.force_login(make_user())
+    for url in (f"/score/{match.pk}/balls/", f"/score/{match.pk}/balls/2/",
+                f"/score/{match.pk}/scorecard/"):
+        assert client.get(url).status_code == 403
+    response = client.post(f"/score/{match.pk}/balls/2/", {
+        "expected_seq": 2, "idempotency_key": "x", "runs": "6"})
+    assert response.status_code == 403 and LogEntry.objects.filter(match=match).count() == 2
+
+
+def _setup_form(**overrides):
+    form = {"team_a": "Ruddington CC", "team_b": "Keyworth CC", "overs": "20",
+            "balls_per_over": "6", "innings_per_side": "1", "players_per_side": "11",
+            "players_a": "\n".join(f"Rudd {i}" for i in range(1, 12)),
+            "players_b": "\n".join(f"Key {i}" for i in range(1, 12)),
+            "toss_winner": "b", "toss_decision": "field", "scorers": ""}
+    form.update(overrides)
+    return form
+
+
+def test_create_a_match_and_score_it(client):
+    creator, helper = make_user(), make_user("helper")
+    client.force_login(creator)
+    assert client.get("/score/new/").status_code == 200
+    response = client.post("/score/new/", _setup_form(scorers="helper"))
+    assert response.status_code == 302
+    match = Match.objects.get(team_a__name="Ruddington CC")
+    assert set(match.scorers.all()) == {creator, helper}
+    config = match.engine_config()
+    assert config.batting_first == str(match.team_a_id)  # Keyworth won the toss and fielded
+    assert [config.name(p) for p in config.teams[0].players][:2] == ["Rudd 1", "Rudd 2"]
+    assert client.get(response["Location"]).status_code == 200
+    # The next match between the clubs finds the same players (careers carry on).
+    client.post("/score/new/", _setup_form())
+    assert Player.objects.filter(name="Rudd 1").count() == 1
+
+
+def test_a_bad_set_up_says_what_to_fix_and_creates_nothing(client):
+    client.force_login(make_user())
+    response = client.post("/score/new/", _setup_form(
+        players_a="Only One\nOnly Two", team_b="Ruddington CC", scorers="nobody-here"))
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Enter 11 players" in page and "No account is called nobody-here" in page
+    assert "must be different" in page
+    assert not Match.objects.exists()
+
+
+def test_only_the_creator_or_staff_choose_scorers(client):
+    creator = make_user()
+    match = make_match(scorer=creator)
+    make_user("second")
+    client.force_login(make_user())
+    assert client.post(f"/score/{match.pk}/scorers/", {"scorers": "x"}).status_code == 403
+    client.force_login(creator)
+    response = client.post(f"/score/{match.pk}/scorers/", {"scorers": "second"})
+    assert response.status_code == 302
+    assert [u.username for u in match.scorers.all()] == ["second"]
+
+
+def test_every_pad_form_needs_its_csrf_token(pad):
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_user(staff=True))
+    seq = pad.match.seq
+    response = strict.post(f"/score/{pad.match.pk}/", {
+        "action": "runs-1", "expected_seq": seq, "idempotency_key": "csrf"})
+    assert response.status_code == 403
+    page = strict.get(f"/score/{pad.match.pk}/").content.decode()
+    assert page.count("csrfmiddlewaretoken") >= page.count("<form method=\"post\"") > 5
+    pad.match.refresh_from_db()
+    assert pad.match.seq == seq
