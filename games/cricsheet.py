@@ -232,9 +232,23 @@ class CricsheetReplay:
             self._do({"kind": "end_match", "result": "tie"})
         elif "winner" in outcome:
             (unit, margin), = outcome["by"].items()
-            self._do({"kind": "end_match", "result": "won",
+            action = {"kind": "end_match", "result": "won",
                       "winner": self.team_ids(outcome["winner"]), "margin": margin, "unit": unit,
-                      "method": outcome.get("method")})
+                      "method": outcome.get("method")}
+            par = self._par()
+            if par:
+                action["par"] = par
+            self._do(action)
+
+    def _par(self) -> dict | None:
+        """A result declared on D/L with play stopped: the file's last target is par + 1."""
+        if not self.data["info"]["outcome"].get("method"):
+            return None
+        main = [i for i in self.data["innings"] if not innings_is_super_over(i)]
+        target = main[-1].get("target") if len(main) > 1 else None
+        if not target:
+            return None
+        return {"runs": target["runs"] - 1, "overs": math.ceil(target["overs"])}
 
 
 def innings_is_super_over(inn: dict) -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 SCHEDULES = [
     # (name, task, every seconds)
     ("Rotate event partitions (daily)", "events.rotate_partitions", 24 * 60 * 60),
+    ("Tournament leaderboards (every 4 minutes)", "leaderboards.aggregate_tournaments", 4 * 60),
+    ("Global leaderboards (every 10 minutes)", "leaderboards.aggregate_global", 10 * 60),
 ]
 
 

@@ -709,9 +709,15 @@ def end_match(config: MatchConfig, state: dict, action: dict) -> None:
         config.team(winner)
         if unit not in ("runs", "wickets") or not isinstance(margin, int) or margin < 0:
             raise IllegalAction("A stated result needs a margin in runs or wickets.")
+        par = action.get("par")
+        if par is not None and not (isinstance(par, dict) and isinstance(par.get("runs"), int)
+                                    and isinstance(par.get("overs"), int) and par["overs"] > 0):
+            raise IllegalAction("A par score needs whole runs and overs.")
         state["status"] = "completed"
         state["result"] = {"kind": "won", "winner": winner, "margin": margin, "unit": unit,
                            "method": action.get("method")}
+        if par is not None:  # the D/L par when play stopped: net run rate credits it
+            state["result"]["par"] = {"runs": par["runs"], "overs": par["overs"]}
     else:
         raise IllegalAction("End the match as no_result, abandoned, draw, tie or won.")
 

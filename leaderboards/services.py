@@ -1,0 +1,208 @@
+"""Writes to the leaderboards: aggregation from events, the global follow-up, and rebuilds.
+
+Exactly once, with any number of workers: events are claimed with ``FOR UPDATE SKIP LOCKED``
+and marked processed in the transaction that changes the boards, so a crash or a retry leaves
+them to be claimed again and two workers never take the same one. A match's contribution is
+recomputed from its current state under a per-match advisory lock (so two events of one match
+in two workers give the latest, whichever commits last), and board rows are recomputed, not
+incremented, under a per-scope lock. Caches and rank sets follow after commit.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import connection, transaction
+
+from games.models import Match
+from leaderboards import aggregate
+from leaderboards import cache as board_cache
+from leaderboards.contribution import format_key, match_contribution
+from leaderboards.models import DirtyKey, MatchBatting, MatchBowling, MatchTeam
+from leaderboards.scopes import DEFAULT_POINTS, global_scopes, parse, tournament_scope
+
+LEADERBOARD_EVENTS = ("match_completed", "delivery_corrected", "delivery_undone")
+KINDS = ("team", "batting", "bowling")
+_CONTRIBUTIONS = {"team": MatchTeam, "batting": MatchBatting, "bowling": MatchBowling}
+
+_CLAIM_SQL = """
+SELECT id, received_at, match_id FROM events_event
+WHERE event_type = ANY(%s) AND processed_at IS NULL
+ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"""
+
+
+def _season(match: Match) -> str:
+    if match.tournament_id and match.tournament.season:
+        return match.tournament.season
+    return str(match.start_date.year) if match.start_date else ""
+
+
+def _replace_contributions(match_ids: list[int]) -> dict[str, dict[str, set[int]]]:
+    """Recompute these matches' contributions from their current state (locked per match);
+    return the board keys touched, old rows and new: {scope: {kind: keys}}."""
+    touched: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+
+    def touch(rows, kind):
+        column = "team_id" if kind == "team" else "player_id"
+        for row in rows:
+            scopes = global_scopes(row["format"], row["season"])
+            if row["tournament_id"]:
+                scopes.append(tournament_scope(row["tournament_id"]))
+            for scope in scopes:
+                touched[scope][kind].add(row[column])
+
+    with connection.cursor() as cursor:
+        for match_id in sorted(match_ids):
+            cursor.execute("SELECT pg_advisory_xact_lock(1, %s)", [match_id])
+    for kind, model in _CONTRIBUTIONS.items():
+        old = model.objects.filter(match_id__in=match_ids)
+        touch(old.values("tournament_id", "format", "season",
+                         "team_id" if kind == "team" else "player_id"), kind)
+        old.delete()
+    matches = Match.objects.filter(pk__in=match_ids).select_related("tournament")
+    for match in matches:
+        config = match.engine_config()
+        meta = {"match_id": match.pk, "tournament_id": match.tournament_id,
+                "season": _season(match), "format": format_key(config)}
+        rows = match_contribution(config, match.state or {}, meta=meta)
+        for kind, items in (("team", rows.teams), ("batting", rows.batting),
+                            ("bowling", rows.bowling)):
+            _CONTRIBUTIONS[kind].objects.bulk_create([_CONTRIBUTIONS[kind](**r) for r in items])
+            touch(items, kind)
+    return touched
+
+
+def _points(scope_key: str) -> tuple[int, int, int]:
+    from games.models import Tournament
+
+    scope = parse(scope_key)
+    if not scope.is_tournament:
+        return DEFAULT_POINTS
+    t = Tournament.objects.filter(pk=scope.params[0]).values_list(
+        "points_win", "points_tie", "points_no_result").first()
+    return t or DEFAULT_POINTS
+
+
+def _recompute(touched: dict[str, dict[str, set[int]]]) -> None:
+    """Recompute the touched keys of these scopes now, and sync caches after commit."""
+    aggregate.lock_scopes(touched)
+    for scope_key in sorted(touched):
+        scope, points = parse(scope_key), _points(scope_key)
+        for kind, keys in touched[scope_key].items():
+            aggregate.recompute(scope, kind, sorted(keys), points)
+    _after_commit(touched)
+
+
+def _after_commit(touched: dict[str, dict[str, set[int]]]) -> None:
+    def sync():
+        board_cache.bump(touched)
+        for scope_key, kinds in touched.items():
+            for kind in ("batting", "bowling"):
+                if kinds.get(kind):
+                    board_cache.rank_sync(scope_key, kind, kinds[kind])
+
+    transaction.on_commit(sync)
+
+
+def _mark_dirty(touched: dict[str, dict[str, set[int]]]) -> None:
+    rows = [DirtyKey(scope=scope, kind=kind, key=key)
+            for scope, kinds in touched.items() for kind, keys in kinds.items() for key in keys]
+    DirtyKey.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+
+
+def leaderboards_process_events(*, batch: int = 200) -> int:
+    """Claim unprocessed completion/correction events in batches; per batch, in one
+    transaction: replace the matches' contributions, recompute their tournament boards, queue
+    the global keys for ``leaderboards_process_global``, and mark the events processed.
+    Returns the number of events processed."""
+    processed = 0
+    while True:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(_CLAIM_SQL, [list(LEADERBOARD_EVENTS), batch])
+                claimed = cursor.fetchall()
+            if not claimed:
+                break
+            match_ids = sorted({match_id for _, _, match_id in claimed if match_id})
+            touched = _replace_contributions(match_ids)
+            _recompute({s: k for s, k in touched.items() if s.startswith("t:")})
+            _mark_dirty({s: k for s, k in touched.items() if not s.startswith("t:")})
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "UPDATE events_event SET processed_at = now() "
+                    "WHERE (id, received_at) IN (SELECT * FROM unnest(%s::bigint[], "
+                    "%s::timestamptz[]))",
+                    [[row[0] for row in claimed], [row[1] for row in claimed]])
+        processed += len(claimed)
+        if len(claimed) < batch:
+            break
+    return processed
+
+
+def leaderboards_process_global(*, batch: int = 20_000) -> int:
+    """Recompute the global boards' queued keys (claimed with SKIP LOCKED, deleted in the same
+    transaction). Returns the number of keys recomputed."""
+    done = 0
+    while True:
+        with transaction.atomic():
+            claimed = list(DirtyKey.objects.select_for_update(skip_locked=True)
+                           .order_by("id").values_list("id", "scope", "kind", "key")[:batch])
+            if not claimed:
+                break
+            touched: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+            for _, scope, kind, key in claimed:
+                touched[scope][kind].add(key)
+            _recompute(touched)
+            DirtyKey.objects.filter(pk__in=[row[0] for row in claimed]).delete()
+        done += len(claimed)
+        if len(claimed) < batch:
+            break
+    return done
+
+
+def leaderboards_rebuild_tournament(*, tournament) -> None:
+    """Recompute one tournament's matches and boards now; its global keys are queued."""
+    with transaction.atomic():
+        match_ids = list(Match.objects.filter(tournament=tournament).values_list("pk", flat=True))
+        touched = _replace_contributions(match_ids)
+        scope = tournament_scope(tournament.pk)
+        touched.setdefault(scope, defaultdict(set))
+        # Keys of the tournament no longer in any match (a match moved away) are dropped too.
+        aggregate.lock_scopes([scope])
+        for kind in KINDS:
+            aggregate.recompute(parse(scope), kind, None, _points(scope))
+        _after_commit({scope: {k: set() for k in KINDS}})
+        _mark_dirty({s: k for s, k in touched.items() if not s.startswith("t:")})
+        transaction.on_commit(lambda: board_cache.rank_clear([scope]))
+
+
+def leaderboards_rebuild() -> dict:
+    """Everything from scratch: every ended match's contribution, then every board in full.
+    Holds the leaderboard tables exclusively meanwhile, so no aggregation interleaves."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # Deferred FK checks still pending in an enclosing transaction would block TRUNCATE.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "LOCK TABLE leaderboards_matchteam, leaderboards_matchbatting, "
+                "leaderboards_matchbowling, leaderboards_standing, leaderboards_battingrecord, "
+                "leaderboards_bowlingrecord, leaderboards_dirtykey IN EXCLUSIVE MODE")
+            cursor.execute(
+                "TRUNCATE leaderboards_matchteam, leaderboards_matchbatting, "
+                "leaderboards_matchbowling, leaderboards_standing, leaderboards_battingrecord, "
+                "leaderboards_bowlingrecord, leaderboards_dirtykey")
+        ended = Match.objects.filter(status__in=[Match.Status.COMPLETED, Match.Status.ABANDONED])
+        ids = list(ended.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(ids), 500):
+            _replace_contributions(ids[start:start + 500])
+        scopes = set()
+        for tournament_id, format, season in MatchTeam.objects.values_list(
+                "tournament_id", "format", "season").distinct():
+            scopes.update(global_scopes(format, season))
+            if tournament_id:
+                scopes.add(tournament_scope(tournament_id))
+        for scope_key in sorted(scopes):
+            for kind in KINDS:
+                aggregate.recompute(parse(scope_key), kind, None, _points(scope_key))
+        transaction.on_commit(lambda: (board_cache.bump(scopes), board_cache.rank_clear()))
+    return {"matches": len(ids), "scopes": len(scopes)}
