@@ -40,13 +40,13 @@ class MatchTeam(_Contribution):
     balls_against = models.PositiveIntegerField(default=0)
     balls_per_over = models.PositiveSmallIntegerField(default=6)
 
-    def __str__(self) -> str:
-        return f"match {self.match_id} team {self.team_id}"
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["match", "team"], name="lb_matchteam_uniq")]
         indexes = [models.Index(fields=["tournament", "team"]),
                    models.Index(fields=["team", "format", "season"])]
+
+    def __str__(self) -> str:
+        return f"match {self.match_id} team {self.team_id}"
 
 
 class MatchBatting(_Contribution):
@@ -60,14 +60,14 @@ class MatchBatting(_Contribution):
     sixes = models.PositiveSmallIntegerField()
     out = models.BooleanField()
 
-    def __str__(self) -> str:
-        return f"match {self.match_id} innings {self.innings} batter {self.player_id}"
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["match", "innings", "player"],
                                                name="lb_matchbatting_uniq")]
         indexes = [models.Index(fields=["tournament", "player"]),
                    models.Index(fields=["player", "format", "season"])]
+
+    def __str__(self) -> str:
+        return f"match {self.match_id} innings {self.innings} batter {self.player_id}"
 
 
 class MatchBowling(_Contribution):
@@ -79,14 +79,14 @@ class MatchBowling(_Contribution):
     runs = models.PositiveIntegerField()
     wickets = models.PositiveSmallIntegerField()
 
-    def __str__(self) -> str:
-        return f"match {self.match_id} innings {self.innings} bowler {self.player_id}"
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["match", "innings", "player"],
                                                name="lb_matchbowling_uniq")]
         indexes = [models.Index(fields=["tournament", "player"]),
                    models.Index(fields=["player", "format", "season"])]
+
+    def __str__(self) -> str:
+        return f"match {self.match_id} innings {self.innings} bowler {self.player_id}"
 
 
 class Standing(models.Model):
@@ -105,13 +105,13 @@ class Standing(models.Model):
     overs_against = models.FloatField()
     nrr = models.FloatField(null=True)
 
-    def __str__(self) -> str:
-        return f"{self.scope} team {self.team_id}"
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "team"], name="lb_standing_uniq")]
         indexes = [models.Index("scope", models.F("points").desc(), models.F("nrr").desc(
             nulls_last=True), name="lb_standing_table")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} team {self.team_id}"
 
 
 class BattingRecord(models.Model):
@@ -130,13 +130,13 @@ class BattingRecord(models.Model):
     average = models.FloatField(null=True)
     strike_rate = models.FloatField(null=True)
 
-    def __str__(self) -> str:
-        return f"{self.scope} batter {self.player_id}"
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "player"],
                                                name="lb_batting_uniq")]
         indexes = [models.Index("scope", models.F("runs").desc(), name="lb_batting_runs")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} batter {self.player_id}"
 
     @property
     def highest_text(self) -> str:
@@ -158,14 +158,14 @@ class BowlingRecord(models.Model):
     economy = models.FloatField(null=True)
     strike_rate = models.FloatField(null=True)
 
-    def __str__(self) -> str:
-        return f"{self.scope} bowler {self.player_id}"
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "player"],
                                                name="lb_bowling_uniq")]
         indexes = [models.Index("scope", models.F("wickets").desc(), "runs",
                                 name="lb_bowling_wickets")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} bowler {self.player_id}"
 
     @property
     def best_text(self) -> str:
@@ -179,9 +179,9 @@ class DirtyKey(models.Model):
     kind = models.CharField(max_length=8)  # team | batting | bowling
     key = models.BigIntegerField()
 
-    def __str__(self) -> str:
-        return f"{self.scope} {self.kind} {self.key}"
-
     class Meta:
         constraints = [models.UniqueConstraint(fields=["scope", "kind", "key"],
                                                name="lb_dirty_uniq")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.kind} {self.key}"
