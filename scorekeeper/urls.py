@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("games.urls")),
     path("", include("events.urls")),
     path("", include("realtime.urls")),
+    path("", include("leaderboards.urls")),
 ]
