@@ -51,25 +51,40 @@ def _replace_contributions(match_ids: list[int]) -> dict[str, dict[str, set[int]
             for scope in scopes:
                 touched[scope][kind].add(row[column])
 
-    with connection.cursor() as cursor:
-        for match_id in sorted(match_ids):
-            cursor.execute("SELECT pg_advisory_xact_lock(1, %s)", [match_id])
+    with connection.cursor() as cursor:  # per-match locks, always in id order
+        cursor.execute("SELECT count(pg_advisory_xact_lock(1, id)) FROM "
+                       "(SELECT id FROM unnest(%s::int[]) AS id ORDER BY id) AS ids",
+                       [sorted(match_ids)])
     for kind, model in _CONTRIBUTIONS.items():
         old = model.objects.filter(match_id__in=match_ids)
         touch(old.values("tournament_id", "format", "season",
                          "team_id" if kind == "team" else "player_id"), kind)
         old.delete()
     matches = Match.objects.filter(pk__in=match_ids).select_related("tournament")
+    new_rows: dict[str, list[dict]] = {kind: [] for kind in KINDS}
     for match in matches:
         config = match.engine_config()
         meta = {"match_id": match.pk, "tournament_id": match.tournament_id,
                 "season": _season(match), "format": format_key(config)}
         rows = match_contribution(config, match.state or {}, meta=meta)
-        for kind, items in (("team", rows.teams), ("batting", rows.batting),
-                            ("bowling", rows.bowling)):
-            _CONTRIBUTIONS[kind].objects.bulk_create([_CONTRIBUTIONS[kind](**r) for r in items])
-            touch(items, kind)
+        new_rows["team"] += rows.teams
+        new_rows["batting"] += rows.batting
+        new_rows["bowling"] += rows.bowling
+    for kind, items in new_rows.items():
+        _copy(_CONTRIBUTIONS[kind], items)
+        touch(items, kind)
     return touched
+
+
+def _copy(model, rows: list[dict]) -> None:
+    """Insert contribution rows with COPY (one round trip per table and batch)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {model._meta.db_table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([row[c] for c in columns])
 
 
 def _points(scope_key: str) -> tuple[int, int, int]:
@@ -105,9 +120,16 @@ def _after_commit(touched: dict[str, dict[str, set[int]]]) -> None:
 
 
 def _mark_dirty(touched: dict[str, dict[str, set[int]]]) -> None:
-    rows = [DirtyKey(scope=scope, kind=kind, key=key)
+    rows = [(scope, kind, key)
             for scope, kinds in touched.items() for kind, keys in kinds.items() for key in keys]
-    DirtyKey.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+    if not rows:
+        return
+    scopes, kinds, keys = (list(column) for column in zip(*rows, strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO leaderboards_dirtykey (scope, kind, key) SELECT * FROM unnest("
+            "%s::varchar[], %s::varchar[], %s::bigint[]) ON CONFLICT DO NOTHING",
+            [scopes, kinds, keys])
 
 
 def leaderboards_process_events(*, batch: int = 200) -> int:
