@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.dispatch import receiver
 
 from events.services import domain_events_record
 from games.engine.scorecard import innings_summary, scorecard
 from games.signals import action_recorded
+from scorekeeper.metrics import events_ingested
 
 ENDED = ("completed", "abandoned")
 
@@ -52,3 +54,5 @@ def record_domain_events(sender, match, entry, before, after, config, **kwargs):
     if events:
         actor = f"user:{entry.recorded_by_id}" if entry.recorded_by_id else "system"
         domain_events_record(match_id=match.pk, actor=actor, events=events)
+        count = len(events)
+        transaction.on_commit(lambda: events_ingested.labels("domain").inc(count))

@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from events.services import BatchRejected, client_events_store, client_events_validate
+from scorekeeper.metrics import events_ingested
 from scorekeeper.ratelimit import TokenBucket
 
 _bucket: TokenBucket | None = None
@@ -55,6 +56,7 @@ def ingest(request: HttpRequest) -> JsonResponse:
         response["Retry-After"] = str(decision.retry_after)
         return response
     accepted = client_events_store(events=events, actor=_actor(request))
+    events_ingested.labels("client").inc(accepted)
     return JsonResponse({"accepted": accepted}, status=202)
 
 

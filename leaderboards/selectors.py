@@ -12,6 +12,7 @@ from games.models import Player, Tournament
 from leaderboards import cache as board_cache
 from leaderboards.models import BattingRecord, BowlingRecord, MatchTeam, Standing
 from leaderboards.scopes import GLOBAL, global_scope, tournament_scope
+from scorekeeper.metrics import cache_lookup
 
 PAGE_SIZE = 100
 TOP = 10
@@ -39,6 +40,7 @@ class UnknownSort(ValueError):
 def _cached(scope: str, name: str, compute):
     key = f"lb:v1:{scope}:{board_cache.generation(scope)}:{name}"
     value = cache.get(key)
+    cache_lookup("leaderboards", value is not None)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=board_cache.timeout_for(scope))
@@ -180,6 +182,7 @@ def player_rank(*, player_id: int, scope: str, kind: str) -> dict | None:
     Redis sorted set, cached five minutes per generation."""
     key = f"lb:v1:{scope}:{board_cache.generation(scope)}:rank:{kind}:{player_id}"
     found = cache.get(key)
+    cache_lookup("leaderboard-ranks", found is not None)
     if found is None:
         found = board_cache.rank_of(scope, kind, player_id) or {}
         cache.set(key, found, timeout=board_cache.TIMEOUT_RANK)

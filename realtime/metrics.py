@@ -15,7 +15,8 @@ SAMPLE_SIZE = 10_000
 # one would cost more than the send itself at thousands of fans. Counts are exact.
 SAMPLE_EVERY = 16
 
-_connections = Gauge("scorekeeper_ws_connections", "Open WebSocket connections in this process")
+_connections = Gauge("scorekeeper_ws_connections", "Open WebSocket connections in this process",
+                     multiprocess_mode="liveall")
 _messages = PromCounter("scorekeeper_ws_messages_sent", "Messages sent to fans", ["kind"])
 _bytes = Histogram("scorekeeper_ws_payload_bytes", "Bytes per message sent", ["kind"],
                    buckets=(128, 256, 512, 1024, 2048, 4096, 8192, 16384, 65536))

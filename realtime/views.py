@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from realtime.hub import get_hub
 from realtime.metrics import ws_metrics
 from realtime.snapshots import match_version, missed_deltas, snapshot_text
+from scorekeeper.metrics import render as render_metrics
 
 SSE_KEEPALIVE_SECONDS = 15
 SSE_BUFFER = 256
@@ -87,4 +88,4 @@ def ws_metrics_view(request: HttpRequest) -> JsonResponse:
 
 
 def prometheus_metrics(request: HttpRequest) -> HttpResponse:
-    return HttpResponse(generate_latest(), content_type=CONTENT_TYPE_LATEST)
+    return HttpResponse(render_metrics(), content_type=CONTENT_TYPE_LATEST)

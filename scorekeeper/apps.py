@@ -9,3 +9,8 @@ class ScorekeeperConfig(AppConfig):
         from scorekeeper.schedules import ensure_schedules
 
         post_migrate.connect(ensure_schedules, sender=self, dispatch_uid="scorekeeper.schedules")
+
+        from games.signals import action_recorded
+        from scorekeeper.metrics import count_committed_action
+
+        action_recorded.connect(count_committed_action, dispatch_uid="scorekeeper.metrics")

@@ -95,6 +95,9 @@ def main() -> int:
     var_dir = Path(settings.BASE_DIR) / "var"
     var_dir.mkdir(exist_ok=True)
     login = _ensure_demo_staff(var_dir)
+    from scorekeeper.metrics import prepare_multiprocess_dir
+
+    prepare_multiprocess_dir(var_dir / "prometheus")  # /metrics reports every server process
 
     # Each child takes its own lease on the embedded servers when it loads the settings.
     processes = {name: subprocess.Popen(cmd) for name, cmd in _children().items()}
