@@ -54,3 +54,25 @@ def test_metrics_cover_the_alerts_and_move(client, django_capture_on_commit_call
     assert re.search(r"^scorekeeper_db_pool_usage_ratio\{pid=\"\d+\"\} [0-9.]+$", after,
                      re.MULTILINE)
     assert re.search(r"^scorekeeper_celery_queue_length [0-9.]+$", after, re.MULTILINE)
+
+
+def test_alert_rules_use_metrics_that_exist(client):
+    import yaml
+
+    from tests.conftest import ROOT
+
+    rules = yaml.safe_load((ROOT / "deploy/prometheus/alerts.yml").read_text())
+    exposed = client.get("/metrics").content.decode()
+    alerts = {rule["alert"]: rule["expr"] for group in rules["groups"] for rule in group["rules"]}
+    assert set(alerts) == {"WebSocketLatencyHigh", "DeltaRatioLow", "ErrorRateHigh",
+                           "DatabasePoolSaturated", "CeleryQueueBacklog"}
+    for name, expr in alerts.items():
+        for metric in re.findall(r"scorekeeper_[a-z_]+", expr):
+            family = re.sub(r"_bucket$", "", metric)
+            assert f"# TYPE {family} " in exposed or f"# TYPE {metric} " in exposed, (
+                name, metric)
+    thresholds = {"WebSocketLatencyHigh": "> 0.05", "DeltaRatioLow": "< 0.7",
+                  "ErrorRateHigh": "> 0.05", "DatabasePoolSaturated": "> 0.9",
+                  "CeleryQueueBacklog": "> 100"}
+    for name, threshold in thresholds.items():
+        assert alerts[name].strip().endswith(threshold), name
