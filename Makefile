@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Debian's Chromium for the real-browser tests (Playwright drives it; it downloads no browser).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint bench-fanout bench-scoring bench-events bench-fans clean
+.PHONY: run test lint load bench-fanout bench-scoring bench-events bench-fans bench-console bench-leaderboards clean
 
 $(STAMP): requirements/base.txt requirements/local.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: $(STAMP)
 test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# A bounded matchday under Locust against TARGET (default: a local stack it starts and stops);
+# reports and a summary in var/load/. See locustfiles/run.py for the knobs.
+load: $(STAMP)
+	$(PY) -m locustfiles.run
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
@@ -37,6 +42,12 @@ bench-scoring: $(STAMP)
 
 bench-events: $(STAMP)
 	$(PY) -m bench.events --workers 2
+
+bench-console: $(STAMP)
+	$(PY) -m bench.console
+
+bench-leaderboards: $(STAMP)
+	$(PY) -m bench.leaderboards
 
 bench-fans: $(STAMP)
 	$(PY) -m bench.fans --fans 5000 --matches 10

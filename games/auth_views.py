@@ -1,4 +1,6 @@
-"""Login with a rate limit per address: at most 10 attempts a minute."""
+"""Login with a rate limit per address: LOGIN_RATE_LIMIT_PER_MINUTE attempts (default 10)."""
+
+import functools
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
@@ -6,13 +8,20 @@ from django.http import HttpResponse
 
 from scorekeeper.ratelimit import TokenBucket
 
-_attempts = TokenBucket(name="login", per_minute=10)
+
+@functools.cache
+def _bucket(per_minute: int) -> TokenBucket:
+    return TokenBucket(name="login", per_minute=per_minute)
+
+
+def _attempts() -> TokenBucket:
+    return _bucket(settings.LOGIN_RATE_LIMIT_PER_MINUTE)
 
 
 class RateLimitedLoginView(auth_views.LoginView):
     def post(self, request, *args, **kwargs):
         if getattr(settings, "LOGIN_RATE_LIMIT", True):
-            decision = _attempts.take(request.META.get("REMOTE_ADDR", "unknown"))
+            decision = _attempts().take(request.META.get("REMOTE_ADDR", "unknown"))
             if not decision.allowed:
                 response = HttpResponse(
                     f"Too many login attempts from this address. Try again in "

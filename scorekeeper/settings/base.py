@@ -165,4 +165,6 @@ LOGGING = {
 # --- Events --------------------------------------------------------------------------------------
 EVENTS_RETENTION_DAYS = env.int("EVENTS_RETENTION_DAYS", default=90)
 EVENTS_ARCHIVE_DIR = env("EVENTS_ARCHIVE_DIR", default=str(BASE_DIR / "var" / "archive" / "events"))
+# Login attempts per minute per address (a load test from one host raises it on its stack).
+LOGIN_RATE_LIMIT_PER_MINUTE = env.int("LOGIN_RATE_LIMIT_PER_MINUTE", default=10)
 EVENTS_RATE_LIMIT_PER_MINUTE = env.int("EVENTS_RATE_LIMIT_PER_MINUTE", default=200)

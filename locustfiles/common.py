@@ -1,0 +1,88 @@
+"""Shared by the locustfiles: the plan (matches and scorer logins), page parsing, and the
+custom counters each run writes to LOAD_RESULTS for the summary (locustfiles/run.py)."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import threading
+from collections import defaultdict
+from pathlib import Path
+
+from locust import events
+
+PLAN = Path(os.environ.get("LOAD_PLAN", "var/load/plan.json"))
+RESULTS = Path(os.environ.get("LOAD_RESULTS", "var/load/results.json"))
+
+_FIELD = re.compile(r'name="(csrfmiddlewaretoken|expected_seq|idempotency_key)" value="([^"]*)"')
+_SELECT = re.compile(r'<select name="([a-z_]+)">(.*?)</select>', re.S)
+_OPTION = re.compile(r'<option value="([^"]*)"( disabled)?')
+
+
+def load_plan() -> dict:
+    """The plan's matches (the first MATCHES of them when that is set)."""
+    plan = json.loads(PLAN.read_text())
+    limit = int(os.environ.get("MATCHES", "0"))
+    if limit:
+        plan["matches"] = plan["matches"][:limit]
+    return plan
+
+
+def pad_fields(page: str) -> dict:
+    """The first form's hidden fields (the pad's forms all carry the same ones)."""
+    fields = {}
+    for name, value in _FIELD.findall(page):
+        fields.setdefault(name, html.unescape(value))
+    return fields
+
+
+def select_options(page: str) -> dict[str, list[str]]:
+    """Enabled, non-empty option values of the first select of each name (the primary form's:
+    it comes before the "More" panel)."""
+    options = {}
+    for name, body in _SELECT.findall(page):
+        if name not in options:
+            options[name] = [v for v, disabled in _OPTION.findall(body) if v and not disabled]
+    return options
+
+
+def needs(page: str) -> str | None:
+    for kind in ("start_innings", "next_bowler", "new_batter"):
+        if f'value="{kind}"' in page and f'name="action" value="{kind}"' in page:
+            return kind
+    return "delivery" if 'value="runs-0"' in page else None
+
+
+class Tally:
+    """Counters shared by every user of this Locust process, written out when the run stops."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.counts: dict[str, int] = defaultdict(int)
+        self.by_match: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.latencies: list[float] = []
+
+    def add(self, name: str, n: int = 1, match: int | None = None) -> None:
+        with self.lock:
+            self.counts[name] += n
+            if match is not None:
+                self.by_match[str(match)][name] += n
+
+    def latency(self, seconds: float) -> None:
+        with self.lock:
+            if len(self.latencies) < 200_000:
+                self.latencies.append(seconds)
+
+
+tally = Tally()
+
+
+@events.test_stop.add_listener
+def _write_results(environment, **kwargs):
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    data = {"counts": dict(tally.counts),
+            "by_match": {k: dict(v) for k, v in tally.by_match.items()},
+            "latencies": tally.latencies}
+    RESULTS.write_text(json.dumps(data))
