@@ -65,6 +65,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scorers", default="1,4")
     parser.add_argument("--balls", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=1, help="Uvicorn worker processes")
     args = parser.parse_args()
 
     import django
@@ -79,7 +80,7 @@ def main() -> None:
     from tests.games.factories import make_match
 
     prepare_database()
-    with bench_server() as port:
+    with bench_server(workers=args.workers, LOGIN_RATE_LIMIT_PER_MINUTE="100000") as port:
         base = f"http://127.0.0.1:{port}"
         for scorers in [int(n) for n in args.scorers.split(",")]:
             jobs = []
@@ -102,10 +103,12 @@ def main() -> None:
             for thread in threads:
                 thread.join()
             elapsed = time.perf_counter() - started
-            recorded = sum(
-                m.refresh_from_db() or m.state["innings"][0]["legal_balls"] for _, m, _ in jobs)
+            for _, match, _ in jobs:
+                match.refresh_from_db()
+            recorded = sum(match.state["innings"][0]["legal_balls"] for _, match, _ in jobs)
             q = statistics.quantiles(out["latencies"], n=100)
-            print(f"{scorers} scorer(s): {out['balls']} balls in {elapsed:.1f} s "
+            print(f"{args.workers} process(es), {scorers} scorer(s): {out['balls']} balls in "
+                  f"{elapsed:.1f} s "
                   f"({out['balls'] / elapsed:.0f} balls/s); POST→302→page "
                   f"p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms, "
                   f"p99 {q[98] * 1000:.1f} ms; recorded {recorded} (each once: "

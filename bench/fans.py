@@ -143,6 +143,9 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between balls")
     parser.add_argument("--urls", help="(client mode) a JSON file listing the fans' URLs")
     parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--workers", type=int, default=1, help="Uvicorn worker processes")
+    parser.add_argument("--no-bare", action="store_true",
+                        help="skip the bare websockets comparison")
     args = parser.parse_args()
     if args.mode == "client":
         _client_main(args)
@@ -171,18 +174,27 @@ def main() -> None:
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
            "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    server = subprocess.Popen(uvicorn_command("127.0.0.1", str(port)), cwd=ROOT, env=env)
-    time.sleep(4)
-    process = psutil.Process(server.pid)
-    idle_rss = process.memory_info().rss
+    command = [*uvicorn_command("127.0.0.1", str(port)), "--workers", str(args.workers)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    time.sleep(4 + 2 * (args.workers > 1))
+    # With --workers > 1 the parent only supervises: count every process of the server.
+    processes = [psutil.Process(server.pid), *psutil.Process(server.pid).children(True)]
+
+    def rss_total() -> int:
+        return sum(p.memory_info().rss for p in processes)
+
+    def cpu_total() -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in processes)
+
+    idle_rss = rss_total()
     urls = [f"ws://127.0.0.1:{port}/ws/matches/{matches[i % len(matches)][0].pk}/"
             for i in range(args.fans)]
     client = _spawn_client(urls, args.balls, args.timeout)
     try:
         assert client.stdout.readline().strip() == "connected"
         time.sleep(2)
-        rss = process.memory_info().rss
-        cpu0 = sum(process.cpu_times()[:2])
+        rss = rss_total()
+        cpu0 = cpu_total()
         for ball in range(args.balls):
             for match, bowlers in matches:
                 recorded = match_record_action(match=match, action={"kind": "delivery",
@@ -195,7 +207,7 @@ def main() -> None:
                         "player": next(b for b in bowlers if b not in last)})
             time.sleep(args.interval)
         result = json.loads(client.stdout.readline())
-        cpu = sum(process.cpu_times()[:2]) - cpu0
+        cpu = cpu_total() - cpu0
     finally:
         client.kill()
         server.terminate()
@@ -203,7 +215,7 @@ def main() -> None:
     ours = _summary(result)
     per_conn_kb = (rss - idle_rss) / args.fans / 1024
     print(f"{args.fans} fans on {args.matches} matches, {args.balls} balls each "
-          f"(one per match every {args.interval:g} s), 1 Uvicorn process")
+          f"(one per match every {args.interval:g} s), {args.workers} Uvicorn process(es)")
     print(f"  delivered {result['delivered']:,} deltas (gaps seen: {result['gaps']}) = "
           f"{ours['per_s']:,.0f} msg/s; commit->receipt p50 {ours['p50']:.1f} ms, "
           f"p95 {ours['p95']:.1f} ms, p99 {ours['p99']:.1f} ms")
@@ -214,6 +226,8 @@ def main() -> None:
     print(f"  median delta {result['delta_bytes']:.0f} bytes vs snapshot "
           f"{result['snapshot_bytes']:.0f} bytes")
 
+    if args.no_bare:
+        return
     sample = json.dumps({"type": "delta", "match": 1, "v": 0, "patch": {"x": "y" * int(
         max(0, result["delta_bytes"] - 60))}, "t": 0}, separators=(",", ":"))
     # The same load on a bare websockets server: each fan gets the same number of messages of

@@ -56,6 +56,15 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+def _redis_pong(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=2) as sock:
+            sock.sendall(b"PING\r\n")
+            return sock.recv(64).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
 def _saved_port(path: Path) -> int:
     """The port this server used last time if it is still free, so URLs stay stable."""
     if path.exists():
@@ -252,6 +261,13 @@ class EmbeddedRedis:
                         f"embedded Redis did not start; see {self.dir / 'redis.log'}"
                     )
                 time.sleep(0.05)
+        # Redis accepts connections while it is still loading its append-only file, and then
+        # answers every command with LOADING: wait until it answers PING.
+        deadline = time.monotonic() + 120
+        while not _redis_pong(port):
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"embedded Redis is not answering; see {self.dir / 'redis.log'}")
+            time.sleep(0.05)
         return f"redis://127.0.0.1:{port}"
 
     def stop(self) -> None:
