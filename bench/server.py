@@ -19,7 +19,8 @@ def bench_server(*, workers: int = 1, **env_overrides: str):
     from scorekeeper.runstack import uvicorn_command
 
     port = _free_port()
-    command = [*uvicorn_command("127.0.0.1", str(port)), "--workers", str(workers)]
+    command = [*uvicorn_command("127.0.0.1", str(port)), "--workers", str(workers),
+               "--log-level", "warning"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
            "LOG_LEVEL": "WARNING", **env_overrides}
     server = subprocess.Popen(command, cwd=ROOT, env=env)

@@ -73,6 +73,7 @@ def cricsheet_create_match(*, data: dict, by=None) -> Match:
         substitutes_b=_players(data, sides[names[1]]["substitutes"]),
         toss_winner=toss_winner, toss_decision=decision, created_by=by,
         tournament=_tournament(info), venue=info.get("venue", ""),
+        stage=info.get("event", {}).get("stage", ""),
         start_date=info["dates"][0], **format_from_cricsheet(data),
     )
 

@@ -32,6 +32,8 @@ class MatchSetupForm(forms.Form):
     team_a = forms.CharField(label="Home side", max_length=120)
     team_b = forms.CharField(label="Away side", max_length=120)
     venue = forms.CharField(max_length=200, required=False)
+    stage = forms.CharField(max_length=40, required=False,
+                            help_text="Final, semi-final…; empty for a league or group match.")
     start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     overs = forms.IntegerField(min_value=1, max_value=200, required=False, initial=20,
                                help_text="Overs per innings; leave empty for unlimited.")

@@ -103,6 +103,10 @@ class Match(models.Model):
     team_a = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     team_b = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="+")
     venue = models.CharField(max_length=200, blank=True)
+    stage = models.CharField(
+        max_length=40, blank=True,
+        help_text="Knockout stage (Final, Eliminator, …); blank for league and group matches, "
+                  "the only ones a points table counts.")
     start_date = models.DateField(null=True, blank=True)
     # Format.
     overs = models.PositiveSmallIntegerField(null=True, blank=True, default=20,

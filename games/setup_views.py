@@ -27,7 +27,7 @@ def match_new(request: HttpRequest) -> HttpResponse:
                 names_a=data["players_a"], names_b=data["players_b"],
                 toss_winner=data["toss_winner"], toss_decision=data["toss_decision"],
                 created_by=request.user, scorers=data["scorers"],
-                tournament=data["tournament"], venue=data["venue"],
+                tournament=data["tournament"], venue=data["venue"], stage=data["stage"],
                 start_date=data["start_date"], overs=data["overs"],
                 balls_per_over=data["balls_per_over"], innings_per_side=data["innings_per_side"],
                 players_per_side=data["players_per_side"],

@@ -75,10 +75,13 @@ def _nrr_figures(config: MatchConfig, state: dict) -> dict[str, tuple[int, int]]
     return figures
 
 
-def match_contribution(config: MatchConfig, state: dict, *, meta: dict) -> Contribution:
+def match_contribution(config: MatchConfig, state: dict, *, meta: dict,
+                       knockout: bool = False) -> Contribution:
     """Rows for a completed (or abandoned) match; nothing for a match still in play.
 
     ``meta``: ``match_id``, ``tournament_id``, ``season``, ``format`` copied onto every row.
+    A ``knockout`` match (a final, an eliminator) counts in players' figures but not in the
+    points table or net run rate, as in every league's official table.
     """
     out = Contribution()
     if state.get("status") not in ENDED:
@@ -86,7 +89,7 @@ def match_contribution(config: MatchConfig, state: dict, *, meta: dict) -> Contr
     results = _results(config, state.get("result"))
     nrr = _nrr_figures(config, state)
     bpo = config.balls_per_over
-    for team in config.teams:
+    for team in () if knockout else config.teams:
         other = config.other(team.id)
         row = {**meta, "team_id": int(team.id), "balls_per_over": bpo,
                **{k: 0 for k in ("won", "lost", "tied", "drawn", "no_result")}}

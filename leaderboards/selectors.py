@@ -10,7 +10,14 @@ from django.db.models import F
 
 from games.models import Player, Tournament
 from leaderboards import cache as board_cache
-from leaderboards.models import BattingRecord, BowlingRecord, MatchTeam, Standing
+from leaderboards.models import (
+    BattingRecord,
+    BowlingRecord,
+    MatchBatting,
+    MatchBowling,
+    MatchTeam,
+    Standing,
+)
 from leaderboards.scopes import GLOBAL, global_scope, tournament_scope
 from scorekeeper.metrics import cache_lookup
 
@@ -136,11 +143,20 @@ def tournament_scope_of(tournament: Tournament) -> str:
 def global_filters() -> dict:
     """The formats and seasons the global boards can be filtered by."""
     def compute():
-        pairs = MatchTeam.objects.values_list("format", "season").distinct()
-        return {"formats": sorted({f for f, _ in pairs if f}),
-                "seasons": sorted({s for _, s in pairs if s}, reverse=True)}
+        keys = contribution_keys()
+        return {"formats": sorted({f for _, f, _ in keys if f}),
+                "seasons": sorted({s for _, _, s in keys if s}, reverse=True)}
 
     return _cached(GLOBAL, "filters", compute)
+
+
+def contribution_keys() -> set[tuple]:
+    """Every (tournament, format, season) with contributions. All three tables: a knockout
+    match has player rows but no points-table rows."""
+    keys = set()
+    for model in (MatchTeam, MatchBatting, MatchBowling):
+        keys.update(model.objects.values_list("tournament_id", "format", "season").distinct())
+    return keys
 
 
 def scope_from_filters(*, format: str | None, season: str | None,

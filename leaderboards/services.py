@@ -20,6 +20,7 @@ from leaderboards import cache as board_cache
 from leaderboards.contribution import format_key, match_contribution
 from leaderboards.models import DirtyKey, MatchBatting, MatchBowling, MatchTeam
 from leaderboards.scopes import DEFAULT_POINTS, global_scopes, parse, tournament_scope
+from leaderboards.selectors import contribution_keys
 
 LEADERBOARD_EVENTS = ("match_completed", "delivery_corrected", "delivery_undone")
 KINDS = ("team", "batting", "bowling")
@@ -66,7 +67,8 @@ def _replace_contributions(match_ids: list[int]) -> dict[str, dict[str, set[int]
         config = match.engine_config()
         meta = {"match_id": match.pk, "tournament_id": match.tournament_id,
                 "season": _season(match), "format": format_key(config)}
-        rows = match_contribution(config, match.state or {}, meta=meta)
+        rows = match_contribution(config, match.state or {}, meta=meta,
+                                  knockout=bool(match.stage))
         new_rows["team"] += rows.teams
         new_rows["batting"] += rows.batting
         new_rows["bowling"] += rows.bowling
@@ -218,8 +220,7 @@ def leaderboards_rebuild() -> dict:
         for start in range(0, len(ids), 500):
             _replace_contributions(ids[start:start + 500])
         scopes = set()
-        for tournament_id, format, season in MatchTeam.objects.values_list(
-                "tournament_id", "format", "season").distinct():
+        for tournament_id, format, season in contribution_keys():
             scopes.update(global_scopes(format, season))
             if tournament_id:
                 scopes.add(tournament_scope(tournament_id))

@@ -67,6 +67,8 @@ class ScorerUser(HttpUser):
             return {"action": "new_batter", "player": options["player"][0]}
         if state == "delivery":
             tap = self.rng.choice(TAPS)
+            if tap == "wicket" and "FREE HIT" in self.page:
+                tap = "runs-1"  # bowled is impossible on a free hit (the pad would say so)
             if tap == "wicket":
                 return {"action": "wicket", "how": "bowled",
                         "player_out": options["player_out"][0], "runs": "0"}

@@ -38,6 +38,10 @@ def uvicorn_command(host: str, port: str) -> list[str]:
         "--ws-per-message-deflate",
         "false",
         "--no-access-log",
+        # Longer than a load balancer's idle timeout (commonly 60 s), so the server never
+        # closes a kept-alive connection just as a client sends on it.
+        "--timeout-keep-alive",
+        "75",
         "--lifespan",
         "off",
     ]

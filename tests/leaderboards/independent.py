@@ -72,7 +72,8 @@ def compute(files: list[Path]) -> dict:
                      else (r1, overs * 6 if w1 == 10 else b1))
             second = (r2, quota2 if w2 == 10 else b2)
             nrr = {main[0]["team"]: (first, second), main[1]["team"]: (second, first)}
-        for scope in scopes:
+        # Knockout matches (a final, an eliminator) are not in the points table.
+        for scope in [] if info["event"].get("stage") else scopes:
             board = boards[scope]
             for team in (a, b):
                 row = board["teams"][team]
