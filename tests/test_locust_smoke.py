@@ -4,12 +4,9 @@ server) must record every successful scorer post exactly once and leave no fan g
 import json
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 
-from tests.browser import start_server, stop_server
-from tests.conftest import server_env
-from tests.realtime.test_two_processes import _database_url
+from tests.servers import child_env, start_server, stop_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -20,10 +17,8 @@ def test_a_short_matchday_under_locust(tmp_path, monkeypatch):
 
     plan = tmp_path / "plan.json"
     call_command("load_plan", matches=2, out=str(plan), verbosity=0)
-    env = server_env(DATABASE_URL=_database_url(), TEST_REDIS_PREFIX=settings.TEST_REDIS_PREFIX,
-                     DJANGO_SETTINGS_MODULE="scorekeeper.settings.test",
-                     EVENTS_RATE_LIMIT_PER_MINUTE="1000000",
-                     LOGIN_RATE_LIMIT_PER_MINUTE="100000")
+    env = child_env(EVENTS_RATE_LIMIT_PER_MINUTE="1000000",
+                          LOGIN_RATE_LIMIT_PER_MINUTE="100000")
     port = _free_port()
     server = start_server(port, env)
     monkeypatch.setattr(run, "OUT", tmp_path)

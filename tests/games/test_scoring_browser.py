@@ -6,12 +6,10 @@ Screenshots of the pad at 360 px and 1280 px go to test-artifacts/."""
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, start_server, stop_server
-from tests.conftest import server_env
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.games.factories import make_match, make_user
-from tests.realtime.test_two_processes import _database_url
+from tests.servers import child_env, start_server, stop_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -26,8 +24,7 @@ def test_a_scorer_scores_an_over_in_a_real_browser():
     match = make_match(scorer=scorer)
     names = match.engine_config().names
     a, b = [names[p] for p in match.a_ids], [names[p] for p in match.b_ids]
-    env = server_env(DATABASE_URL=_database_url(), TEST_REDIS_PREFIX=settings.TEST_REDIS_PREFIX,
-                     DJANGO_SETTINGS_MODULE="scorekeeper.settings.test")
+    env = child_env()
     port = _free_port()
     server = start_server(port, env)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -10,7 +10,6 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.db import connection
 
 from events.models import Event
@@ -24,10 +23,10 @@ from leaderboards.services import (
     leaderboards_rebuild,
 )
 from scorekeeper.celery import app
-from tests.conftest import ROOT, server_env
+from tests.conftest import ROOT
 from tests.leaderboards.boards import board_rows
 from tests.leaderboards.play import completed_match
-from tests.realtime.test_two_processes import _database_url
+from tests.servers import child_env
 
 
 def _aggregate():
@@ -111,8 +110,7 @@ def test_a_worker_killed_mid_batch_leaves_nothing_half_counted():
     cup = Tournament.objects.create(name="Crash Cup", season="2026")
     for i in range(3):
         completed_match([*[1, 2, 3, 4, 6, 0][i:], 1], tournament=cup)
-    env = server_env(DATABASE_URL=_database_url(), TEST_REDIS_PREFIX=settings.TEST_REDIS_PREFIX,
-                     DJANGO_SETTINGS_MODULE="scorekeeper.settings.test")
+    env = child_env()
     # A worker that stops for good after writing contributions and tournament boards, before
     # marking its events processed (its transaction still open): then it is SIGKILLed.
     code = (

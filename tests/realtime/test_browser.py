@@ -5,13 +5,11 @@ import threading
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from games.services import match_record_action
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS, start_server, stop_server
-from tests.conftest import server_env
+from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
 from tests.games.factories import make_match, start_action
-from tests.realtime.test_two_processes import _database_url
+from tests.servers import child_env, start_server, stop_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -45,8 +43,7 @@ def test_fan_page_updates_live_and_catches_up_after_a_cut():
 
     match = make_match()
     match_record_action(match=match, action=start_action(match))
-    env = server_env(DATABASE_URL=_database_url(), TEST_REDIS_PREFIX=settings.TEST_REDIS_PREFIX,
-                     DJANGO_SETTINGS_MODULE="scorekeeper.settings.test")
+    env = child_env()
     port = _free_port()
     server = start_server(port, env)
     ARTIFACTS.mkdir(exist_ok=True)

@@ -4,40 +4,22 @@ import asyncio
 import json
 import secrets
 import subprocess
-import time
 import urllib.request
 
 import pytest
 import websockets
-from django.conf import settings
 from django.test import Client
 
 from scorekeeper.embedded import _free_port
-from scorekeeper.runstack import uvicorn_command
-from tests.conftest import ROOT, server_env
 from tests.games.factories import make_match, make_user, start_action
+from tests.servers import child_env, start_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 def _serve(env) -> tuple[subprocess.Popen, int]:
     port = _free_port()
-    proc = subprocess.Popen(uvicorn_command("127.0.0.1", str(port)), cwd=ROOT, env=env)
-    deadline = time.monotonic() + 40
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
-            return proc, port
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise AssertionError("server did not start")
+    return start_server(port, env), port
 
 
 def _post_action(port: int, match_id: int, session: str, body: dict) -> int:
@@ -58,8 +40,7 @@ def test_a_ball_scored_through_one_process_reaches_a_fan_on_the_other():
     browser = Client()
     browser.force_login(staff)
     session = browser.cookies["sessionid"].value
-    env = server_env(DATABASE_URL=_database_url(), TEST_REDIS_PREFIX=settings.TEST_REDIS_PREFIX,
-                     DJANGO_SETTINGS_MODULE="scorekeeper.settings.test")
+    env = child_env()
     (scoring, scoring_port), (watching, watching_port) = _serve(env), _serve(env)
     try:
         assert _post_action(scoring_port, match.pk, session,
