@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from events.services import BatchRejected, client_events_store, client_events_validate
-from scorekeeper.metrics import events_ingested
+from scorekeeper.metrics import events_ingested, pool_stats
 from scorekeeper.ratelimit import TokenBucket
 
 _bucket: TokenBucket | None = None
@@ -64,10 +64,4 @@ def ingest(request: HttpRequest) -> JsonResponse:
 def pool_health(request: HttpRequest) -> JsonResponse:
     """This process's database connection pool: size, in use, idle, waiting."""
     connection.ensure_connection()  # the pool is created with the first connection
-    pool = connection.pool
-    stats = pool.get_stats()
-    size, idle = stats.get("pool_size", 0), stats.get("pool_available", 0)
-    return JsonResponse({
-        "min_size": pool.min_size, "max_size": pool.max_size, "size": size,
-        "in_use": size - idle, "idle": idle, "waiting": stats.get("requests_waiting", 0),
-    })
+    return JsonResponse(pool_stats())

@@ -84,7 +84,7 @@ def match_deliveries(*, match: Match) -> list[dict]:
     """Every delivery in effect, oldest first, labelled as a scorer knows it (innings, over.ball,
     bowler, striker, the ball's symbol) with its log ``seq`` and action, for editing a past ball.
 
-    Re-folds the log (a few ms for a full one-day match): this is the edit page, not the pad.
+    Re-folds the log (~10 ms for a full one-day match): this is the edit page, not the pad.
     """
     config = match.engine_config()
     entries = list(match.log.order_by("seq").values_list("seq", "payload"))

@@ -231,7 +231,9 @@ def team_squad_by_names(*, team: Team, names: list[str]) -> list[Player]:
     known: dict[str, Player] = {}
     for player in Player.objects.filter(name__in=names, appearances__team=team).distinct():
         known.setdefault(player.name, player)
-    return [known.get(name) or Player.objects.create(name=name) for name in names]
+    new = Player.objects.bulk_create(Player(name=n) for n in names if n not in known)
+    known.update((player.name, player) for player in new)
+    return [known[name] for name in names]
 
 
 def match_setup(

@@ -41,7 +41,7 @@ class _LiveCollector:
         waiting = GaugeMetricFamily("scorekeeper_db_pool_waiting",
                                     "Requests waiting for a connection, this process",
                                     labels=["pid"])
-        stats = _pool_stats()
+        stats = pool_stats()
         if stats is not None:
             pool.add_metric([str(os.getpid())], stats["in_use"] / max(stats["max_size"], 1))
             waiting.add_metric([str(os.getpid())], stats["waiting"])
@@ -72,7 +72,8 @@ class _LiveCollector:
         return value
 
 
-def _pool_stats() -> dict | None:
+def pool_stats() -> dict | None:
+    """This process's database connection pool (None before its first connection)."""
     try:
         from django.db import connection
 
@@ -83,8 +84,8 @@ def _pool_stats() -> dict | None:
     except Exception:
         return None
     size, idle = stats.get("pool_size", 0), stats.get("pool_available", 0)
-    return {"max_size": pool.max_size, "in_use": size - idle,
-            "waiting": stats.get("requests_waiting", 0)}
+    return {"min_size": pool.min_size, "max_size": pool.max_size, "size": size,
+            "in_use": size - idle, "idle": idle, "waiting": stats.get("requests_waiting", 0)}
 
 
 def prepare_multiprocess_dir(path) -> str:
