@@ -144,6 +144,9 @@ def main() -> None:
     parser.add_argument("--urls", help="(client mode) a JSON file listing the fans' URLs")
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--workers", type=int, default=1, help="Uvicorn worker processes")
+    parser.add_argument("--stagger", action="store_true",
+                        help="spread the matches' balls evenly over each interval (a smooth "
+                             "stream) instead of recording them all at once (bursts)")
     parser.add_argument("--no-bare", action="store_true",
                         help="skip the bare websockets comparison")
     args = parser.parse_args()
@@ -205,7 +208,10 @@ def main() -> None:
                     match_record_action(match=match, action={
                         "kind": "next_bowler",
                         "player": next(b for b in bowlers if b not in last)})
-            time.sleep(args.interval)
+                if args.stagger:
+                    time.sleep(args.interval / len(matches))
+            if not args.stagger:
+                time.sleep(args.interval)
         result = json.loads(client.stdout.readline())
         cpu = cpu_total() - cpu0
     finally:
@@ -215,7 +221,8 @@ def main() -> None:
     ours = _summary(result)
     per_conn_kb = (rss - idle_rss) / args.fans / 1024
     print(f"{args.fans} fans on {args.matches} matches, {args.balls} balls each "
-          f"(one per match every {args.interval:g} s), {args.workers} Uvicorn process(es)")
+          f"(one per match every {args.interval:g} s{', staggered' if args.stagger else ''}), "
+          f"{args.workers} Uvicorn process(es)")
     print(f"  delivered {result['delivered']:,} deltas (gaps seen: {result['gaps']}) = "
           f"{ours['per_s']:,.0f} msg/s; commit->receipt p50 {ours['p50']:.1f} ms, "
           f"p95 {ours['p95']:.1f} ms, p99 {ours['p99']:.1f} ms")
