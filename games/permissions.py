@@ -7,4 +7,9 @@ def can_score(user, match: Match) -> bool:
     """Only the match's assigned scorers, or staff, may score it."""
     if not user.is_authenticated:
         return False
-    return user.is_staff or match.scorers.filter(pk=user.pk).exists()
+    if user.is_staff:
+        return True
+    assigned = getattr(match, "is_assigned_scorer", None)  # annotated by match_get(scorer=…)
+    if assigned is not None:
+        return assigned
+    return match.scorers.filter(pk=user.pk).exists()

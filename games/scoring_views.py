@@ -35,7 +35,7 @@ class _Denied(Exception):
 
 def _scorable_match(request: HttpRequest, match_id: int) -> Match:
     try:
-        match = match_get(match_id=match_id)
+        match = match_get(match_id=match_id, scorer=request.user)
     except Match.DoesNotExist as error:
         raise Http404(f"There is no match {match_id}.") from error
     if not can_score(request.user, match):
@@ -66,7 +66,9 @@ def scoring_pad(request: HttpRequest, match_id: int) -> HttpResponse:
     error = None
     if request.method == "POST":
         error = _record_from_post(request, match)
-        if error is None:
+        # A plain form post is answered with a redirect (a reload never re-posts); pad.js's
+        # fetch gets the new pad in the same response: one request per ball instead of two.
+        if error is None and not request.headers.get("X-Pad-Fetch"):
             return redirect("games:scoring-pad", match_id=match.pk)
     view = match_payload(match=match)
     return render(request, "games/scoring_pad.html", {

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
+
 from games import engine
 from games.engine.scorecard import scorecard
 from games.models import LogEntry, Match
 
 
-def match_get(*, match_id: int) -> Match:
-    return Match.objects.select_related("team_a", "team_b", "tournament", "toss_winner").get(
-        pk=match_id
-    )
+def match_get(*, match_id: int, scorer=None) -> Match:
+    """The match; with ``scorer``, also whether that user is one of its assigned scorers
+    (``match.is_assigned_scorer``), in the same query: the pad asks on every request."""
+    matches = Match.objects.select_related("team_a", "team_b", "tournament", "toss_winner")
+    if scorer is not None and scorer.is_authenticated:
+        matches = matches.annotate(is_assigned_scorer=Exists(
+            Match.scorers.through.objects.filter(match_id=OuterRef("pk"), user_id=scorer.pk)))
+    return matches.get(pk=match_id)
 
 
 def match_payload(*, match: Match, config: engine.MatchConfig | None = None,

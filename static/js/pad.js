@@ -36,6 +36,7 @@
       // getAttribute: the buttons are named "action", which shadows form.action.
       const response = await fetch(form.getAttribute("action") || location.href, {
         method: "POST", body: body, credentials: "same-origin",
+        headers: { "X-Pad-Fetch": "1" }, // answer with the new pad, not a redirect
       });
       if (!response.url.includes("/score/")) { // signed out: follow to the login page
         location.href = response.url;

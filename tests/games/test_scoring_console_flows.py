@@ -215,3 +215,16 @@ def test_every_pad_form_needs_its_csrf_token(pad):
     assert page.count("csrfmiddlewaretoken") >= page.count("<form method=\"post\"") > 5
     pad.match.refresh_from_db()
     assert pad.match.seq == seq
+
+
+def test_pad_js_posts_get_the_new_pad_in_one_response(pad, client):
+    pad.match.refresh_from_db()
+    seq = pad.match.seq
+    fields = {"action": "runs-4", "expected_seq": seq, "idempotency_key": "fetch-1"}
+    response = client.post(f"/score/{pad.match.pk}/", fields, HTTP_X_PAD_FETCH="1")
+    assert response.status_code == 200
+    assert f'name="expected_seq" value="{seq + 1}"' in response.content.decode()
+    again = client.post(f"/score/{pad.match.pk}/", fields, HTTP_X_PAD_FETCH="1")  # a retry
+    assert again.status_code == 200
+    pad.match.refresh_from_db()
+    assert pad.match.seq == seq + 1 and pad.inn["runs"] == 4
