@@ -9,3 +9,4 @@ DEBUG = False
 DATABASES["default"]["NAME"] = "scorekeeper_bench"  # never mix benchmark rows with real ones
 if os.environ.get("BENCH_LAYER") == "core":
     CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.core.RedisChannelLayer"
+WHITENOISE_USE_FINDERS = True  # serve static/ without collectstatic, as production does after it
