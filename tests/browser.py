@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -11,3 +12,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update",
                   "--disable-sync"]
+
+
+def launch_chromium(playwright):
+    """Headless Debian Chromium for a test (artifacts directory ready for its screenshots)."""
+    assert Path(CHROMIUM).exists(), "Debian's chromium is required (make test installs it)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)

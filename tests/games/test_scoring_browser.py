@@ -3,11 +3,9 @@ logs in, starts the innings, taps balls (buttons and keyboard shortcuts), record
 wicket with the new batter, chooses the next bowler, undoes a ball and checks the scorecard.
 Screenshots of the pad at 360 px and 1280 px go to test-artifacts/."""
 
-from pathlib import Path
-
 import pytest
 
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
+from tests.browser import ARTIFACTS, launch_chromium
 from tests.games.factories import make_match, make_user
 from tests.servers import child_env, start_server, stop_server
 
@@ -15,7 +13,6 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def test_a_scorer_scores_an_over_in_a_real_browser():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is required (make test installs it)"
     from playwright.sync_api import expect, sync_playwright
 
     from scorekeeper.embedded import _free_port
@@ -27,10 +24,9 @@ def test_a_scorer_scores_an_over_in_a_real_browser():
     env = child_env()
     port = _free_port()
     server = start_server(port, env)
-    ARTIFACTS.mkdir(exist_ok=True)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 360, "height": 800})
             page.goto(f"http://127.0.0.1:{port}/score/{match.pk}/")
             page.fill('input[name="username"]', "pad-scorer")  # sent to log in first

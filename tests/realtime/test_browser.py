@@ -2,12 +2,11 @@
 catch up after its connection is cut (the server process killed) and restored."""
 
 import threading
-from pathlib import Path
 
 import pytest
 
 from games.services import match_record_action
-from tests.browser import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
+from tests.browser import ARTIFACTS, launch_chromium
 from tests.games.factories import make_match, start_action
 from tests.servers import child_env, start_server, stop_server
 
@@ -36,7 +35,6 @@ def _score(match, action: dict) -> None:
 
 
 def test_fan_page_updates_live_and_catches_up_after_a_cut():
-    assert Path(CHROMIUM).exists(), "Debian's chromium is required (make test installs it)"
     from playwright.sync_api import expect, sync_playwright
 
     from scorekeeper.embedded import _free_port
@@ -46,10 +44,9 @@ def test_fan_page_updates_live_and_catches_up_after_a_cut():
     env = child_env()
     port = _free_port()
     server = start_server(port, env)
-    ARTIFACTS.mkdir(exist_ok=True)
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+            browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 360, "height": 740})
             page.goto(f"http://127.0.0.1:{port}/matches/{match.pk}/")
             expect(page.locator("#conn")).to_have_text("live", timeout=15_000)
