@@ -8,6 +8,7 @@ thin: forms are parsed in ``games.pad_actions``, written by ``games.services``.
 
 from __future__ import annotations
 
+import functools
 import uuid
 
 from django.contrib import messages
@@ -29,23 +30,23 @@ STALE_MESSAGE = ("Someone else scored: here is the current state. "
                  "Enter the ball again if it is still needed.")
 
 
-class _Denied(Exception):
-    pass
+def scorer_view(view):
+    """Login required; then the view gets the match (404 if none) in place of its id, or the
+    user gets 403 unless they are one of its scorers or staff."""
 
+    @login_required
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, match_id: int, **kwargs) -> HttpResponse:
+        try:
+            match = match_get(match_id=match_id, scorer=request.user)
+        except Match.DoesNotExist as error:
+            raise Http404(f"There is no match {match_id}.") from error
+        if not can_score(request.user, match):
+            return HttpResponseForbidden("Only this match's scorers (or staff) can score it. "
+                                         "Ask the match's creator to add you.")
+        return view(request, match, **kwargs)
 
-def _scorable_match(request: HttpRequest, match_id: int) -> Match:
-    try:
-        match = match_get(match_id=match_id, scorer=request.user)
-    except Match.DoesNotExist as error:
-        raise Http404(f"There is no match {match_id}.") from error
-    if not can_score(request.user, match):
-        raise _Denied
-    return match
-
-
-def _forbidden() -> HttpResponse:
-    return HttpResponseForbidden("Only this match's scorers (or staff) can score it. "
-                                 "Ask the match's creator to add you.")
+    return wrapper
 
 
 @login_required
@@ -56,13 +57,9 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@scorer_view
 @require_http_methods(["GET", "POST"])
-def scoring_pad(request: HttpRequest, match_id: int) -> HttpResponse:
-    try:
-        match = _scorable_match(request, match_id)
-    except _Denied:
-        return _forbidden()
+def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
     error = None
     if request.method == "POST":
         error = _record_from_post(request, match)
@@ -79,26 +76,18 @@ def scoring_pad(request: HttpRequest, match_id: int) -> HttpResponse:
     }, status=400 if error else 200)
 
 
-@login_required
-def ball_list(request: HttpRequest, match_id: int) -> HttpResponse:
+@scorer_view
+def ball_list(request: HttpRequest, match: Match) -> HttpResponse:
     """Every ball in effect, newest first, each with a link to edit it."""
-    try:
-        match = _scorable_match(request, match_id)
-    except _Denied:
-        return _forbidden()
     balls = match_deliveries(match=match)
     balls.reverse()
     return render(request, "games/ball_list.html", {"match": match, "balls": balls})
 
 
-@login_required
+@scorer_view
 @require_http_methods(["GET", "POST"])
-def edit_ball(request: HttpRequest, match_id: int, seq: int) -> HttpResponse:
+def edit_ball(request: HttpRequest, match: Match, seq: int) -> HttpResponse:
     """Edit a past ball: records a ``correct`` entry; the match is re-folded from its log."""
-    try:
-        match = _scorable_match(request, match_id)
-    except _Denied:
-        return _forbidden()
     ball = next((b for b in match_deliveries(match=match) if b["seq"] == seq), None)
     if ball is None:
         raise Http404(f"Entry {seq} is not a ball in effect in this match.")
@@ -124,12 +113,8 @@ def edit_ball(request: HttpRequest, match_id: int, seq: int) -> HttpResponse:
     }, status=400 if error else 200)
 
 
-@login_required
-def scorer_scorecard(request: HttpRequest, match_id: int) -> HttpResponse:
-    try:
-        match = _scorable_match(request, match_id)
-    except _Denied:
-        return _forbidden()
+@scorer_view
+def scorer_scorecard(request: HttpRequest, match: Match) -> HttpResponse:
     return render(request, "games/scorer_scorecard.html",
                   {"match": match, "view": match_payload(match=match)})
 

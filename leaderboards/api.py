@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 
 from games.models import Player, Tournament
 from leaderboards import selectors
-from leaderboards.cache import TIMEOUT_GLOBAL, TIMEOUT_RANK, TIMEOUT_TOURNAMENT
+from leaderboards.cache import RANK_VALUE, TIMEOUT_GLOBAL, TIMEOUT_RANK, TIMEOUT_TOURNAMENT
 from leaderboards.params import BadQuery, board_query
 from leaderboards.scopes import global_scope, tournament_scope
 
@@ -37,9 +37,7 @@ def _error(status: int, message: str) -> JsonResponse:
 def _table(request, scope: str, kind: str, max_age: int) -> HttpResponse:
     try:
         query = board_query(request)
-        read = selectors.batting_table if kind == "batting" else selectors.bowling_table
-        data = read(scope=scope, sort=query.sort or ("runs" if kind == "batting" else "wickets"),
-                    page=query.page)
+        data = selectors.table(scope=scope, kind=kind, sort=query.sort, page=query.page)
     except (BadQuery, selectors.UnknownSort) as error:
         return _error(400, str(error))
     return cacheable_json(request, {"scope": scope, **data}, max_age)
@@ -111,5 +109,5 @@ def player_rank(request: HttpRequest, player_id: int) -> HttpResponse:
         scope = global_scope(request.GET.get("format"), request.GET.get("season"))
     rank = selectors.player_rank(player_id=player_id, scope=scope, kind=kind)
     return cacheable_json(request, {"player": player_id, "scope": scope, "kind": kind,
-                                    "by": "runs" if kind == "batting" else "wickets",
+                                    "by": RANK_VALUE[kind][1],
                                     "rank": rank}, TIMEOUT_RANK)

@@ -18,7 +18,7 @@ from leaderboards.models import (
     MatchTeam,
     Standing,
 )
-from leaderboards.scopes import GLOBAL, global_scope, tournament_scope
+from leaderboards.scopes import GLOBAL, tournament_scope
 from scorekeeper.metrics import cache_lookup
 
 PAGE_SIZE = 100
@@ -100,9 +100,14 @@ def standings(*, scope: str) -> list[dict]:
     return _cached(scope, "standings", compute)
 
 
-def _table(scope: str, kind: str, sort: str, page: int) -> dict:
+DEFAULT_SORT = {"batting": "runs", "bowling": "wickets"}
+
+
+def table(*, scope: str, kind: str, sort: str | None = None, page: int = 1) -> dict:
+    """One page of a scope's batting or bowling table (``sort`` None: the kind's default)."""
     sorts, model, shape = ((BATTING_SORTS, BattingRecord, _batting_row) if kind == "batting"
                            else (BOWLING_SORTS, BowlingRecord, _bowling_row))
+    sort = sort or DEFAULT_SORT[kind]
     if sort not in sorts:
         raise UnknownSort(f"Sort by one of: {', '.join(sorts)}.")
 
@@ -120,24 +125,12 @@ def _table(scope: str, kind: str, sort: str, page: int) -> dict:
     return _cached(scope, f"{kind}:{sort}:{page}", compute)
 
 
-def batting_table(*, scope: str, sort: str = "runs", page: int = 1) -> dict:
-    return _table(scope, "batting", sort, page)
-
-
-def bowling_table(*, scope: str, sort: str = "wickets", page: int = 1) -> dict:
-    return _table(scope, "bowling", sort, page)
-
-
 def board_summary(*, scope: str) -> dict:
     """Points table and the top ten batters and bowlers of one scope."""
-    batting, bowling = batting_table(scope=scope), bowling_table(scope=scope)
+    batting, bowling = table(scope=scope, kind="batting"), table(scope=scope, kind="bowling")
     return {"scope": scope, "standings": standings(scope=scope),
             "batting": batting["rows"][:TOP], "bowling": bowling["rows"][:TOP],
             "batters": batting["total"], "bowlers": bowling["total"]}
-
-
-def tournament_scope_of(tournament: Tournament) -> str:
-    return tournament_scope(tournament.pk)
 
 
 def global_filters() -> dict:
@@ -157,13 +150,6 @@ def contribution_keys() -> set[tuple]:
     for model in (MatchTeam, MatchBatting, MatchBowling):
         keys.update(model.objects.values_list("tournament_id", "format", "season").distinct())
     return keys
-
-
-def scope_from_filters(*, format: str | None, season: str | None,
-                       tournament: Tournament | None = None) -> str:
-    if tournament is not None:
-        return tournament_scope(tournament.pk)
-    return global_scope(format or None, season or None)
 
 
 def player_figures(*, player: Player) -> dict:

@@ -57,9 +57,7 @@ def _table_page(request, kind: str, tournament: Tournament | None) -> HttpRespon
         query = board_query(request)
         scope = (tournament_scope(tournament.pk) if tournament
                  else global_scope(query.format, query.season))
-        read = selectors.batting_table if kind == "batting" else selectors.bowling_table
-        table = read(scope=scope, sort=query.sort or ("runs" if kind == "batting"
-                                                      else "wickets"), page=query.page)
+        table = selectors.table(scope=scope, kind=kind, sort=query.sort, page=query.page)
     except (BadQuery, selectors.UnknownSort) as error:
         return _bad(request, str(error))
     sortable = selectors.BATTING_SORTS if kind == "batting" else selectors.BOWLING_SORTS

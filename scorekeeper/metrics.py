@@ -141,7 +141,7 @@ class ResponseMetricsMiddleware:
         return response
 
 
-def count_committed_action(sender, after=None, **kwargs) -> None:
+def count_committed_action(sender, **kwargs) -> None:
     """``action_recorded`` receiver: one score update (and its domain events) once committed."""
     from django.db import transaction
 
