@@ -3,7 +3,16 @@
 from django.contrib import admin, messages
 
 from games import engine
-from games.models import LogEntry, Match, MatchPlayer, Player, Team, Tournament
+from games.models import (
+    LogEntry,
+    Match,
+    MatchPlayer,
+    Player,
+    PlayerAlias,
+    PlayingConditions,
+    Team,
+    Tournament,
+)
 from games.services import match_record_action, match_refresh_config
 from scorekeeper.admin import ReadOnlyAdmin
 
@@ -16,16 +25,31 @@ class TournamentAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name", "season"]}
 
 
+@admin.register(PlayingConditions)
+class PlayingConditionsAdmin(admin.ModelAdmin):
+    list_display = ["name", "competition", "valid_from", "overs", "bowler_max_overs",
+                    "free_hit", "super_over", "super_over_tie", "bowl_out", "follow_on_lead"]
+    list_filter = ["competition", "free_hit", "super_over_tie"]
+    search_fields = ["name", "competition"]
+    date_hierarchy = "valid_from"
+
+
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name"]
     search_fields = ["name", "short_name"]
 
 
+class PlayerAliasInline(admin.TabularInline):
+    model = PlayerAlias
+    extra = 0
+
+
 @admin.register(Player)
 class PlayerAdmin(admin.ModelAdmin):
     list_display = ["name", "cricsheet_id"]
-    search_fields = ["name", "cricsheet_id"]
+    search_fields = ["name", "cricsheet_id", "aliases__name"]
+    inlines = [PlayerAliasInline]
 
 
 class MatchPlayerInline(admin.TabularInline):
@@ -36,7 +60,8 @@ class MatchPlayerInline(admin.TabularInline):
 
 class LogEntryInline(admin.TabularInline):
     model = LogEntry
-    fields = ["seq", "kind", "payload", "recorded_by", "recorded_at", "idempotency_key"]
+    fields = ["seq", "kind", "payload", "warnings", "recorded_by", "recorded_at",
+              "idempotency_key"]
     readonly_fields = fields
     ordering = ["seq"]
     extra = 0
@@ -87,7 +112,7 @@ class MatchAdmin(admin.ModelAdmin):
 
 @admin.register(LogEntry)
 class LogEntryAdmin(ReadOnlyAdmin):
-    list_display = ["match", "seq", "kind", "recorded_by", "recorded_at"]
+    list_display = ["match", "seq", "kind", "warnings", "recorded_by", "recorded_at"]
     list_filter = ["kind", "recorded_at"]
     search_fields = ["match__team_a__name", "match__team_b__name", "idempotency_key"]
     ordering = ["match", "seq"]

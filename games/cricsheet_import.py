@@ -1,4 +1,11 @@
-"""Import a Cricsheet match through the same write service a scorer uses."""
+"""Import a Cricsheet match: through the write service a scorer uses, or in bulk.
+
+Atomic either way: the match, its players and its log are created in one transaction, and a
+match that cannot be replayed (the engine refuses a fact, or the result differs from the file's)
+is rolled back, leaving nothing behind. The verdict says which of three it was: imported
+exactly, imported with warnings (what the umpires allowed that the Laws would not expect), or
+refused (why).
+"""
 
 from __future__ import annotations
 
@@ -9,37 +16,60 @@ from django.db import transaction
 from games.cricsheet import (
     CricsheetReplay,
     compare,
+    competition_from_cricsheet,
+    file_problems,
     format_from_cricsheet,
     sides_from_cricsheet,
 )
-from games.models import Match, Player, Team, Tournament
-from games.services import match_create, match_record_action
+from games.engine import IllegalAction, apply_in_place, new_state
+from games.models import Match, Player, PlayerAlias, PlayingConditions, Team, Tournament
+from games.selectors import playing_conditions_in_force
+from games.services import match_create, match_record_action, match_record_log
+
+EXACT, WARNINGS, REFUSED = "imported exactly", "imported with warnings", "refused"
+
+
+class _Refused(Exception):
+    def __init__(self, reasons: list[str]):
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons
 
 
 @dataclass
 class ImportOutcome:
-    match: Match
-    problems: list[str] = field(default_factory=list)
+    match: Match | None
+    verdict: str = EXACT
+    reasons: list[str] = field(default_factory=list)  # why refused
+    warnings: list[str] = field(default_factory=list)
+    file_problems: list[str] = field(default_factory=list)  # where the file contradicts itself
     strike_corrections: list[str] = field(default_factory=list)
-    divergences: list[str] = field(default_factory=list)
+    actions: int = 0
 
     @property
     def ok(self) -> bool:
-        return not self.problems and not self.divergences
+        return self.verdict != REFUSED
 
 
-def _players(data: dict, names: list[str]) -> list[Player]:
+def _people(data: dict, names: list[str]) -> dict[str, Player]:
+    """Players by the file's names. A registry id is the person: found again whatever name this
+    file gives them (a new name is kept as an alias); a name without one matches by name."""
     registry = data["info"].get("registry", {}).get("people", {})
-    players = []
+    ids = {registry[name] for name in names if registry.get(name)}
+    known = {p.cricsheet_id: p for p in Player.objects.filter(cricsheet_id__in=ids)}
+    people: dict[str, Player] = {}
     for name in names:
         ident = registry.get(name)
-        if ident:
-            player, _ = Player.objects.get_or_create(cricsheet_id=ident, defaults={"name": name})
+        if ident and ident in known:
+            player = known[ident]
+            if player.name != name:
+                PlayerAlias.objects.get_or_create(player=player, name=name)
+        elif ident:
+            player = known[ident] = Player.objects.create(name=name, cricsheet_id=ident)
         else:
             player = Player.objects.filter(name=name, cricsheet_id=None).first() or \
                 Player.objects.create(name=name)
-        players.append(player)
-    return players
+        people[name] = player
+    return people
 
 
 def _tournament(info: dict) -> Tournament | None:
@@ -51,11 +81,14 @@ def _tournament(info: dict) -> Tournament | None:
     return tournament
 
 
-def cricsheet_create_match(*, data: dict, by=None) -> Match:
+def cricsheet_create_match(*, data: dict, by=None) -> tuple[Match, dict[str, Player]]:
+    """The match with its sides and conditions; (match, the file's names -> players)."""
     info = data["info"]
     sides = sides_from_cricsheet(data)
     names = list(info["teams"])
     teams = {name: Team.objects.get_or_create(name=name)[0] for name in names}
+    people = _people(data, [p for side in sides.values()
+                            for p in side["players"] + side["substitutes"]])
     toss = info.get("toss", {})
     first = data["innings"][0]["team"] if data["innings"] else names[0]
     # The toss as the file gives it; when it is missing, whatever makes the right side bat first.
@@ -65,36 +98,74 @@ def cricsheet_create_match(*, data: dict, by=None) -> Match:
                   else next(n for n in names if n != toss_winner.name))
     if bats_first != first:  # files occasionally disagree with themselves; the innings win
         toss_winner, decision = teams[first], "bat"
-    return match_create(
+    conditions: PlayingConditions | None = playing_conditions_in_force(
+        competition=competition_from_cricsheet(data), on=info["dates"][0])
+
+    def squad(team: str, role: str) -> list[Player]:
+        return [people[name] for name in sides[team][role]]
+
+    match = match_create(
         team_a=teams[names[0]], team_b=teams[names[1]],
-        players_a=_players(data, sides[names[0]]["players"]),
-        players_b=_players(data, sides[names[1]]["players"]),
-        substitutes_a=_players(data, sides[names[0]]["substitutes"]),
-        substitutes_b=_players(data, sides[names[1]]["substitutes"]),
+        players_a=squad(names[0], "players"), players_b=squad(names[1], "players"),
+        substitutes_a=squad(names[0], "substitutes"), substitutes_b=squad(names[1], "substitutes"),
         toss_winner=toss_winner, toss_decision=decision, created_by=by,
         tournament=_tournament(info), venue=info.get("venue", ""),
-        stage=info.get("event", {}).get("stage", ""),
-        start_date=info["dates"][0], **format_from_cricsheet(data),
+        stage=info.get("event", {}).get("stage", ""), start_date=info["dates"][0],
+        playing_conditions=conditions, **format_from_cricsheet(data),
     )
+    return match, people
 
 
-def cricsheet_import(*, data: dict, by=None) -> ImportOutcome:
-    """Create the match, replay every action through ``match_record_action``, compare."""
-    with transaction.atomic():
-        match = cricsheet_create_match(data=data, by=by)
-    config = match.engine_config()
-    name_to_id = {name: pid for pid, name in config.names.items()}
-    team_to_id = {team.name: team.id for team in config.teams}
+def cricsheet_import(*, data: dict, by=None, bulk: bool = False) -> ImportOutcome:
+    """Create the match and replay it; roll everything back unless it equals the file.
 
-    def apply(action: dict) -> dict:
-        match_record_action(match=match, action=action, by=by, expected_seq=match.seq)
-        return match.state
+    ``bulk`` folds the match in memory and writes its log and state at once
+    (``match_record_log``); otherwise every action goes through ``match_record_action``.
+    Both produce the same log and state.
+    """
+    outcome = ImportOutcome(match=None, file_problems=file_problems(data))
+    try:
+        with transaction.atomic():
+            match, people = cricsheet_create_match(data=data, by=by)
+            config = match.engine_config()
+            ids = {name: str(player.pk) for name, player in people.items()}
+            team_ids = {team.name: team.id for team in config.teams}
+            log: list[dict] = []
+            state = new_state()
 
-    replay = CricsheetReplay(data, apply, config=config, ids=name_to_id.__getitem__,
-                             team_ids=team_to_id.__getitem__)
-    report = replay.run()
+            def apply(action: dict) -> dict:
+                nonlocal state
+                if bulk:
+                    outcome.warnings += apply_in_place(config, state, action)
+                    log.append(action)
+                    return state
+                match_record_action(match=match, action=action, by=by, expected_seq=match.seq)
+                outcome.warnings += match.state["warnings"]
+                state = match.state
+                return state
+
+            def player_id(name: str) -> str:
+                if name not in ids:
+                    raise IllegalAction(f"{name} is not among either side's players in the file.")
+                return ids[name]
+
+            replay = CricsheetReplay(data, apply, config=config, ids=player_id,
+                                     team_ids=team_ids.__getitem__)
+            report = replay.run()
+            if bulk:
+                match_record_log(match=match, actions=log, by=by)
+            outcome.actions = match.seq
+            problems = report.divergences + compare(data, match.state, team_ids.__getitem__)
+            if problems:
+                raise _Refused(problems)
+    except IllegalAction as error:
+        outcome.verdict, outcome.reasons = REFUSED, [error.message]
+        return outcome
+    except _Refused as refused:
+        outcome.verdict, outcome.reasons = REFUSED, refused.reasons
+        return outcome
     match.refresh_from_db()
-    return ImportOutcome(
-        match=match, problems=compare(data, match.state, team_to_id.__getitem__),
-        strike_corrections=report.strike_corrections, divergences=report.divergences,
-    )
+    outcome.match = match
+    outcome.strike_corrections = report.strike_corrections
+    outcome.verdict = WARNINGS if outcome.warnings else EXACT
+    return outcome

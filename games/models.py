@@ -13,6 +13,11 @@ from django.utils.text import slugify
 
 from games.engine import MatchConfig
 from games.engine import Team as EngineTeam
+from games.engine.conditions import CONDITION_FIELDS
+from games.engine.config import FREE_HIT_POLICIES, SUPER_OVER_TIE_RULES
+
+FREE_HIT_CHOICES = [(p, p.replace("_", " ")) for p in FREE_HIT_POLICIES]
+SUPER_OVER_TIE_CHOICES = [(r, r) for r in SUPER_OVER_TIE_RULES]
 
 
 class Tournament(models.Model):
@@ -49,6 +54,39 @@ class Team(models.Model):
         return self.name
 
 
+class PlayingConditions(models.Model):
+    """A competition's playing conditions from a date (seeded from ``games.engine.conditions``;
+    staff edit them in admin). A match takes a snapshot of them when it is created."""
+
+    competition = models.CharField(max_length=40, help_text="t20i, odi, test, ipl, club_t20 …")
+    name = models.CharField(max_length=120)
+    valid_from = models.DateField()
+    overs = models.PositiveSmallIntegerField(null=True, blank=True)
+    balls_per_over = models.PositiveSmallIntegerField(default=6)
+    innings_per_side = models.PositiveSmallIntegerField(default=1)
+    bowler_max_overs = models.PositiveSmallIntegerField(null=True, blank=True)
+    super_over = models.BooleanField(default=True)
+    super_over_tie = models.CharField(max_length=12, choices=SUPER_OVER_TIE_CHOICES,
+                                      default="repeat")
+    bowl_out = models.BooleanField(default=False)
+    free_hit = models.CharField(max_length=12, choices=FREE_HIT_CHOICES, default="all")
+    follow_on_lead = models.PositiveSmallIntegerField(default=200)
+    new_batter_on_strike_after_catch = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["competition", "-valid_from"]
+        verbose_name_plural = "playing conditions"
+        constraints = [models.UniqueConstraint(fields=["competition", "valid_from"],
+                                               name="conditions_competition_from")]
+
+    def __str__(self) -> str:
+        return f"{self.name} from {self.valid_from}"
+
+    def match_fields(self) -> dict:
+        """The fields a match snapshots."""
+        return {name: getattr(self, name) for name in CONDITION_FIELDS}
+
+
 class Player(models.Model):
     name = models.CharField(max_length=120)
     # Cricsheet's registry identifier, so re-importing a match finds the same people.
@@ -60,6 +98,21 @@ class Player(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PlayerAlias(models.Model):
+    """Another name the same person is known by (a later file, a marriage, a spelling)."""
+
+    player = models.ForeignKey(Player, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "player aliases"
+        constraints = [models.UniqueConstraint(fields=["player", "name"], name="alias_once")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.player})"
 
 
 def match_group_name(match_id: int) -> str:
@@ -116,8 +169,15 @@ class Match(models.Model):
     players_per_side = models.PositiveSmallIntegerField(default=11)
     bowler_max_overs = models.PositiveSmallIntegerField(null=True, blank=True)
     super_over = models.BooleanField(default=True)
-    free_hit = models.BooleanField(default=True)
+    super_over_tie = models.CharField(max_length=12, choices=SUPER_OVER_TIE_CHOICES,
+                                      default="repeat")
+    bowl_out = models.BooleanField(default=False)
+    free_hit = models.CharField(max_length=12, choices=FREE_HIT_CHOICES, default="all")
+    follow_on_lead = models.PositiveSmallIntegerField(default=200)
     new_batter_on_strike_after_catch = models.BooleanField(default=True)
+    # Where the conditions above were copied from (a snapshot: later edits do not rescore).
+    playing_conditions = models.ForeignKey(PlayingConditions, null=True, blank=True,
+                                           on_delete=models.SET_NULL, related_name="+")
     # Toss.
     toss_winner = models.ForeignKey(Team, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+")
@@ -189,7 +249,8 @@ class Match(models.Model):
             overs=self.overs, balls_per_over=self.balls_per_over,
             innings_per_side=self.innings_per_side, players_per_side=self.players_per_side,
             bowler_max_overs=self.bowler_max_overs, super_over=self.super_over,
-            free_hit=self.free_hit,
+            super_over_tie=self.super_over_tie, bowl_out=self.bowl_out, free_hit=self.free_hit,
+            follow_on_lead=self.follow_on_lead,
             new_batter_on_strike_after_catch=self.new_batter_on_strike_after_catch, names=names,
         )
 
@@ -229,6 +290,8 @@ class LogEntry(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     # NULL, not "", when absent: the unique constraint must not treat missing keys as equal.
     idempotency_key = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    # What the umpires allowed that the Laws would not expect (recorded, never refused).
+    warnings = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["match", "seq"]

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 
 from games import engine
 from games.engine.scorecard import scorecard
-from games.models import LogEntry, Match
+from games.models import LogEntry, Match, PlayingConditions
 
 
 def match_get(*, match_id: int, scorer=None) -> Match:
@@ -47,6 +47,7 @@ def match_payload(*, match: Match, config: engine.MatchConfig | None = None,
             "winner": str(match.toss_winner_id), "decision": match.toss_decision},
         "needs": card["needs"],
         "free_hit": card["free_hit"],
+        "warnings": card["warnings"],
         "innings": card["innings"],
         "result": _result(config, state),
     }
@@ -111,3 +112,10 @@ def match_deliveries(*, match: Match) -> list[dict]:
             "symbol": inn["recent_balls"][-1] if inn["recent_balls"] else "",
         })
     return balls
+
+
+def playing_conditions_in_force(*, competition: str, on: str) -> PlayingConditions | None:
+    """The competition's playing conditions on a date (its earliest set before any)."""
+    family = PlayingConditions.objects.filter(competition=competition)
+    return (family.filter(valid_from__lte=on).order_by("-valid_from").first()
+            or family.order_by("valid_from").first())

@@ -95,8 +95,8 @@ _LOCK_SQL = (
 )
 _APPEND_SQL = (
     "WITH entry AS (INSERT INTO games_logentry"
-    " (match_id, seq, kind, payload, recorded_by_id, recorded_at, idempotency_key)"
-    " VALUES (%s, %s, %s, %s::jsonb, %s, now(), %s) RETURNING id, recorded_at),"
+    " (match_id, seq, kind, payload, recorded_by_id, recorded_at, idempotency_key, warnings)"
+    " VALUES (%s, %s, %s, %s::jsonb, %s, now(), %s, %s::jsonb) RETURNING id, recorded_at),"
     " saved AS (UPDATE games_match SET seq = %s, state = %s::jsonb, status = %s,"
     " result_text = %s, updated_at = now() WHERE id = %s)"
     " SELECT id, recorded_at FROM entry"
@@ -149,6 +149,7 @@ def match_record_action(
                 cursor.execute(_APPEND_SQL, [
                     match.pk, seq + 1, action["kind"], json.dumps(payload),
                     user.pk if user else None, idempotency_key or None,
+                    json.dumps(state["warnings"]),
                     seq + 1, json.dumps(state), status, text, match.pk,
                 ])
                 entry_id, recorded_at = cursor.fetchone()
@@ -156,12 +157,43 @@ def match_record_action(
             raise StaleState(match) from error
         entry = LogEntry(id=entry_id, match=match, seq=seq + 1, kind=action["kind"],
                          payload=payload, recorded_by=user, recorded_at=recorded_at,
-                         idempotency_key=idempotency_key or None)
+                         idempotency_key=idempotency_key or None, warnings=state["warnings"])
         entry._state.adding = False
         match.seq, match.state, match.status, match.result_text = seq + 1, state, status, text
         action_recorded.send(sender=Match, match=match, entry=entry, before=before, after=state,
                              config=config)
     return Recorded(entry=entry, match=match, created=True)
+
+
+def match_record_log(*, match: Match, actions: list[dict], by=None) -> Match:
+    """Write a whole match's log at once (a bulk import): fold it in memory, insert every entry
+    in one statement and store the final state, in one transaction; the log and state are the
+    ones ``match_record_action`` would have produced action by action.
+
+    The hook is announced once for the whole log (``before`` is a new match), so receivers
+    write their rows for the match (domain events, a leaderboard run) rather than per ball.
+    """
+    user = by if by is not None and by.is_authenticated else None
+    with transaction.atomic():
+        locked = Match.objects.select_for_update().only("seq").get(pk=match.pk)
+        if locked.seq:
+            raise engine.IllegalAction("A whole log can only be written to a match with none.")
+        config = match.engine_config()
+        state, entries = engine.new_state(), []
+        for seq, action in enumerate(actions, 1):
+            if _validated_action(action)["kind"] in LOG_ONLY_KINDS:
+                raise engine.IllegalAction("An imported log holds no undo or correction.")
+            warnings = engine.apply_in_place(config, state, action)
+            entries.append(LogEntry(match=match, seq=seq, kind=action["kind"], payload=action,
+                                    recorded_by=user, warnings=warnings))
+        LogEntry.objects.bulk_create(entries)
+        match.seq, match.state, match.status = len(entries), state, state["status"]
+        match.result_text = engine.result_text(config, state)
+        match.save(update_fields=["seq", "state", "status", "result_text", "updated_at"])
+        if entries:
+            action_recorded.send(sender=Match, match=match, entry=entries[-1],
+                                 before=engine.new_state(), after=state, config=config)
+    return match
 
 
 def match_replay_state(*, match: Match) -> dict:

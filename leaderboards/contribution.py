@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from games.engine import MatchConfig
-from games.engine.fold import max_wickets
+from games.engine.fold import innings_over_by_wickets
 from games.engine.scorecard import scorecard
 
 ENDED = ("completed", "abandoned")
@@ -57,21 +57,23 @@ def _nrr_figures(config: MatchConfig, state: dict) -> dict[str, tuple[int, int]]
     main = [inn for inn in state["innings"] if not inn["super_over"]]
     result = state["result"] or {}
     if (config.innings_per_side != 1 or config.overs is None or len(main) != 2
-            or result.get("kind") in (None, "no_result", "abandoned", "draw")):
+            or result.get("kind") in (None, "no_result", "abandoned", "draw")
+            or result.get("method") == "Awarded"):  # not played out: no run rate to count
         return None
     bpo = config.balls_per_over
     first, second = main
     figures = {}
     for inn in main:
-        quota = (inn["max_overs"] or config.overs) * bpo
-        all_out = inn["closed"] == "all_out" or inn["wickets"] >= max_wickets(config, inn)
+        quota = inn["max_balls"] or config.overs * bpo
+        # All out (absent hurt included) counts the full quota (ICC playing conditions).
+        all_out = inn["closed"] == "all_out" or innings_over_by_wickets(config, inn)
         figures[inn["batting"]] = (inn["runs"], quota if all_out else inn["legal_balls"])
     revised = second.get("revised_target")
     par = result.get("par")
-    if revised:
-        figures[first["batting"]] = (revised["runs"] - 1, revised["overs"] * bpo)
+    if revised:  # exact revised overs: 9.2 is 56 balls, never rounded up
+        figures[first["batting"]] = (revised["runs"] - 1, revised["balls"])
     elif par:
-        figures[first["batting"]] = (par["runs"], par["overs"] * bpo)
+        figures[first["batting"]] = (par["runs"], par["balls"])
     return figures
 
 

@@ -6,6 +6,9 @@ from dataclasses import asdict, dataclass, field
 
 from .errors import IllegalAction
 
+FREE_HIT_POLICIES = ("none", "front_foot", "all")
+SUPER_OVER_TIE_RULES = ("repeat", "boundaries", "stands")
+
 
 @dataclass(frozen=True)
 class Team:
@@ -25,7 +28,13 @@ class MatchConfig:
     players_per_side: int = 11
     bowler_max_overs: int | None = None  # None: no limit
     super_over: bool = True  # a tied limited-overs match goes to a super over
-    free_hit: bool = True  # the ball after a no-ball is a free hit
+    # A tied super over: "repeat" (another one, ICC since Oct 2019), "boundaries" (the side with
+    # more boundaries in the match and super over wins, as in the 2019 World Cup final) or
+    # "stands" (the tie stands).
+    super_over_tie: str = "repeat"
+    bowl_out: bool = False  # a tie decided by a bowl-out (T20s before super overs)
+    # Which no-balls give a free hit: "none", "front_foot" (ICC 2007-2015) or "all".
+    free_hit: str = "all"
     follow_on_lead: int = 200
     wide_runs: int = 1
     noball_runs: int = 1
@@ -46,6 +55,13 @@ class MatchConfig:
             raise IllegalAction("Players per side must be between 2 and 15.")
         if self.balls_per_over not in (4, 5, 6, 8):
             raise IllegalAction("Balls per over must be 4, 5, 6 or 8.")
+        if isinstance(self.free_hit, bool):  # stored configs before conditions were data
+            object.__setattr__(self, "free_hit", "all" if self.free_hit else "none")
+        if self.free_hit not in FREE_HIT_POLICIES:
+            raise IllegalAction(f"Free hits must be one of {', '.join(FREE_HIT_POLICIES)}.")
+        if self.super_over_tie not in SUPER_OVER_TIE_RULES:
+            raise IllegalAction(
+                f"A tied super over must be one of {', '.join(SUPER_OVER_TIE_RULES)}.")
 
     def team(self, team_id: str) -> Team:
         for team in self.teams:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 
 from . import laws
 from .config import MatchConfig
@@ -19,7 +20,7 @@ from .result import after_innings_closed, target_for
 
 # Bumped whenever the state's shape changes; stored states of an older schema are re-folded
 # from their logs (manage.py refold_matches).
-STATE_SCHEMA = 2
+STATE_SCHEMA = 3
 EXTRA_KINDS = ("wides", "noballs", "byes", "legbyes", "penalty")
 RECENT_BALLS = 12
 
@@ -34,7 +35,21 @@ def new_state() -> dict:
         "pending_penalties": {},  # team id -> penalty runs owed to that side's next innings
         "replacements": [],
         "free_hit": False,
+        "overs_limit": None,  # overs per innings after the match was shortened; None: as agreed
+        "warnings": [],  # what the last action recorded that the Laws would not expect
     }
+
+
+# The warnings of the action being applied. The umpires' decisions stand: what the Laws or the
+# playing conditions would not expect (a 7-ball over, a bowler's extra over) is recorded with a
+# warning, never refused; refusals are for what cannot be.
+_warnings: ContextVar[list[str] | None] = ContextVar("warnings", default=None)
+
+
+def warn(message: str) -> None:
+    pending = _warnings.get()
+    if pending is not None:
+        pending.append(message)
 
 
 def apply(config: MatchConfig, state: dict, action: dict) -> dict:
@@ -51,18 +66,29 @@ def fold(config: MatchConfig, actions: Iterable[dict]) -> dict:
     return state
 
 
-def apply_in_place(config: MatchConfig, state: dict, action: dict) -> None:
+def apply_in_place(config: MatchConfig, state: dict, action: dict) -> list[str]:
+    """Apply ``action`` to ``state``; returns its warnings (also kept as ``state["warnings"]``).
+
+    A refused action raises ``IllegalAction`` and leaves ``state`` exactly as it was.
+    """
     kind = action.get("kind")
     handler = HANDLERS.get(kind)
     if handler is None:
         raise IllegalAction(f"Unknown action {kind!r}.")
-    if state["status"] in ("completed", "abandoned") and kind != "end_match":
+    if state["status"] in ("completed", "abandoned") and kind not in REOPENING:
         raise IllegalAction("The match has ended; nothing more can be scored.")
     allowed = ALLOWED_WHEN[state["needs"]]
     if kind not in allowed:
         raise IllegalAction(_needs_message(state, kind))
-    handler(config, state, action)
+    pending: list[str] = []
+    token = _warnings.set(pending)
+    try:
+        handler(config, state, action)
+    finally:
+        _warnings.reset(token)
     state["needs"] = _needs(state)
+    state["warnings"] = pending
+    return pending
 
 
 def _needs(state: dict) -> str | None:
@@ -108,6 +134,28 @@ def overs_text(legal_balls: int, balls_per_over: int) -> str:
     return f"{legal_balls // balls_per_over}.{legal_balls % balls_per_over}"
 
 
+def innings_overs(inn: dict) -> str:
+    """Overs as the umpires called them: a miscounted 7-ball over is still one over."""
+    return f"{inn['overs_done']}.{inn['over_balls']}"
+
+
+def balls_bowled(config: MatchConfig, inn: dict) -> int:
+    """Progress through the innings' quota in nominal balls (completed overs at full length)."""
+    return inn["overs_done"] * config.balls_per_over + inn["over_balls"]
+
+
+def overs_to_balls(config: MatchConfig, overs: int, balls: int = 0) -> int:
+    return overs * config.balls_per_over + balls
+
+
+def quota_text(config: MatchConfig, max_balls: int | None) -> int | str | None:
+    """A quota for display: 20, or 9.2 when a revision left part of an over."""
+    if max_balls is None:
+        return None
+    overs, balls = divmod(max_balls, config.balls_per_over)
+    return overs if not balls else f"{overs}.{balls}"
+
+
 def max_wickets(config: MatchConfig, inn: dict) -> int:
     if inn["super_over"]:
         return 2
@@ -115,9 +163,15 @@ def max_wickets(config: MatchConfig, inn: dict) -> int:
     return min(config.players_per_side, players) - 1
 
 
+def innings_over_by_wickets(config: MatchConfig, inn: dict) -> bool:
+    """All out: no pair of batters left, counting those absent hurt who cannot bat (and any
+    wickets beyond the limit that the umpires let the innings go on past)."""
+    limit = max_wickets(config, inn) + inn.get("play_on_wickets", 0)
+    return inn["wickets"] + len(inn.get("absent", ())) >= limit
+
+
 def max_balls(config: MatchConfig, inn: dict) -> int | None:
-    overs = inn["max_overs"]
-    return None if overs is None else overs * config.balls_per_over
+    return inn["max_balls"]
 
 
 def _squad(config: MatchConfig, state: dict, team_id: str) -> set[str]:
@@ -160,21 +214,21 @@ def _bowler_card(inn: dict, player: str) -> dict:
     if card is None:
         card = inn["bowlers"][player] = {
             "balls": 0, "runs": 0, "wickets": 0, "maidens": 0, "wides": 0, "noballs": 0,
-            "dots": 0, "fours": 0, "sixes": 0, "position": len(inn["bowlers"]) + 1,
+            "dots": 0, "fours": 0, "sixes": 0, "overs": 0, "position": len(inn["bowlers"]) + 1,
         }
     return card
 
 
 def _check_bowler_may_bowl(config: MatchConfig, inn: dict, bowler: str, *, new_over: bool) -> None:
+    """Law 17.8 and the bowler's quota. The umpires let the over be bowled, so it is recorded
+    with a warning (the pad marks such bowlers before the scorer picks one)."""
     if bowler in inn["last_over_bowlers"]:
-        raise IllegalAction(
-            f"{config.name(bowler)} bowled the previous over and cannot bowl two in a row."
-        )
+        warn(f"{config.name(bowler)} also bowled the previous over (Law 17.8: not two in a row).")
     limit = 1 if inn["super_over"] else config.bowler_max_overs
     if limit is not None and new_over:
-        bowled = inn["bowlers"].get(bowler, {}).get("balls", 0)
-        if bowled >= limit * config.balls_per_over:
-            raise IllegalAction(f"{config.name(bowler)} has bowled the maximum of {limit} overs.")
+        bowled = inn["bowlers"].get(bowler, {}).get("overs", 0)
+        if bowled >= limit:
+            warn(f"{config.name(bowler)} has already bowled the maximum of {limit} overs.")
 
 
 def _start_partnership(inn: dict) -> None:
@@ -215,11 +269,12 @@ def next_batting_team(config: MatchConfig, state: dict, follow_on: bool) -> tupl
             once = [team.id for team in config.teams if batted.count(team.id) == 1]
             return once[0], False
         return config.other(main[-1]["batting"]), False
-    # Super overs: the side batting second in the match bats first in each super over pair.
+    # Super overs: the side that batted second bats first in the next super over (the match's
+    # second innings for the first one, the previous super over's after that).
     supers = [inn for inn in innings if inn["super_over"]]
     if len(supers) % 2 == 1:
         return config.other(supers[-1]["batting"]), True
-    return main[-1]["batting"], True
+    return (supers or main)[-1]["batting"], True
 
 
 def start_innings(config: MatchConfig, state: dict, action: dict) -> None:
@@ -234,7 +289,8 @@ def start_innings(config: MatchConfig, state: dict, action: dict) -> None:
         lead = first["runs"] - second["runs"]
         required = config.follow_on_lead
         if lead < required:
-            raise IllegalAction(f"The follow-on needs a lead of at least {required}; it is {lead}.")
+            warn(f"The follow-on was enforced with a lead of {lead}; the conditions ask for "
+                 f"{required}.")
     if action.get("batting") and action["batting"] != batting:
         raise IllegalAction(f"{config.team(batting).name} must bat in this innings.")
     bowling = config.other(batting)
@@ -243,8 +299,8 @@ def start_innings(config: MatchConfig, state: dict, action: dict) -> None:
     if striker == non_striker:
         raise IllegalAction("The two opening batters must be different players.")
     bowler = _require_player(config, state, bowling, action.get("bowler"), "bowler")
-    inn = _new_innings(state, batting, bowling, super_over=super_over, follow_on=follow_on,
-                       max_overs=1 if super_over else config.overs)
+    inn = _new_innings(config, state, batting, bowling, super_over=super_over,
+                       follow_on=follow_on)
     inn.update(striker=striker, non_striker=non_striker, bowler=bowler, over_bowlers=[bowler])
     penalty = state["pending_penalties"].pop(batting, 0)
     inn["runs"] += penalty
@@ -259,16 +315,20 @@ def start_innings(config: MatchConfig, state: dict, action: dict) -> None:
     revised = state.pop("next_revised_target", None)
     if revised is not None:
         inn["revised_target"] = revised
-        inn["max_overs"] = revised["overs"]
+        _set_quota(config, inn, revised["balls"])
     inn["target"] = target_for(config, state, inn)
 
 
-def _new_innings(state: dict, batting: str, bowling: str, *, super_over: bool, follow_on: bool,
-                 max_overs: int | None) -> dict:
+def _new_innings(config: MatchConfig, state: dict, batting: str, bowling: str, *,
+                 super_over: bool, follow_on: bool) -> dict:
+    overs = 1 if super_over else (state.get("overs_limit") or config.overs)
+    quota = None if overs is None else overs * config.balls_per_over
     return {
         "number": len(state["innings"]) + 1, "batting": batting, "bowling": bowling,
         "super_over": super_over, "follow_on": follow_on,
-        "runs": 0, "wickets": 0, "legal_balls": 0, "max_overs": max_overs,
+        "runs": 0, "wickets": 0, "legal_balls": 0, "overs_done": 0, "over_balls": 0,
+        "max_overs": quota_text(config, quota), "max_balls": quota, "boundaries": 0,
+        "absent": [], "last_over": None,
         "revised_target": None, "target": None, "closed": None,
         "extras": dict.fromkeys(EXTRA_KINDS, 0),
         "striker": None, "non_striker": None, "bowler": None,
@@ -286,13 +346,19 @@ def _close_innings(config: MatchConfig, state: dict, inn: dict, how: str) -> Non
     after_innings_closed(config, state)
 
 
+def _set_quota(config: MatchConfig, inn: dict, balls: int | None) -> None:
+    inn["max_balls"] = balls
+    inn["max_overs"] = quota_text(config, balls)
+
+
 def _check_innings_end(config: MatchConfig, state: dict, inn: dict) -> None:
     target = inn.get("target")
+    limit = max_balls(config, inn)
     if target is not None and inn["runs"] >= target:
         _close_innings(config, state, inn, "target")
-    elif inn["wickets"] >= max_wickets(config, inn):
+    elif innings_over_by_wickets(config, inn):
         _close_innings(config, state, inn, "all_out")
-    elif max_balls(config, inn) is not None and inn["legal_balls"] >= max_balls(config, inn):
+    elif limit is not None and balls_bowled(config, inn) >= limit:
         _close_innings(config, state, inn, "overs")
 
 
@@ -315,9 +381,11 @@ def _validated_extras(config: MatchConfig, action: dict) -> dict:
         raise IllegalAction(f"A wide is worth at least {config.wide_runs} run(s).")
     if extras["noballs"] and extras["noballs"] < config.noball_runs:
         raise IllegalAction(f"A no-ball is worth at least {config.noball_runs} run(s).")
-    if extras["wides"] and (extras["noballs"] or runs or extras["byes"] or extras["legbyes"]):
-        raise IllegalAction("A wide cannot also be a no-ball, be hit, or give byes: "
+    if extras["wides"] and (extras["noballs"] or extras["byes"] or extras["legbyes"]):
+        raise IllegalAction("A wide cannot also be a no-ball or give byes: "
                             "runs run off a wide are all wides.")
+    if extras["wides"] and runs:
+        warn("Runs off the bat on a wide (Law 22: a wide cannot be hit); recorded as given.")
     if extras["byes"] and extras["legbyes"]:
         raise IllegalAction("A ball gives byes or leg-byes, not both.")
     if runs and (extras["byes"] or extras["legbyes"]):
@@ -360,7 +428,12 @@ def _validate_wickets(config, state, inn, action, extras) -> list[dict]:
         if extras["noballs"] and kind not in laws.POSSIBLE_OFF_NOBALL:
             raise IllegalAction(f"A batter cannot be out {label} off a no-ball.")
         if state["free_hit"] and not extras["wides"] and kind not in laws.POSSIBLE_ON_FREE_HIT:
-            raise IllegalAction(f"A batter cannot be out {label} on a free hit.")
+            if config.free_hit == "front_foot":
+                warn(f"Out {label} on the ball after a no-ball: recorded as given, so that "
+                     "no-ball was not a front-foot one and this was no free hit.")
+            else:
+                warn(f"Out {label} on a free hit (Law 21.19 does not allow it); "
+                     "the umpire's decision stands.")
         for fielder in wicket.get("fielders") or []:
             _require_fielder(config, state, inn, fielder)
         if kind in laws.NEEDS_FIELDER and not wicket.get("fielders"):
@@ -427,9 +500,12 @@ def record_delivery(config: MatchConfig, state: dict, action: dict) -> None:
     card["noballs"] += 1 if extras["noballs"] else 0
     if boundary and runs in (4, 6):
         card["fours" if runs == 4 else "sixes"] += 1
+    if boundary:
+        inn["boundaries"] += 1
     if legal:
         card["balls"] += 1
         inn["legal_balls"] += 1
+        inn["over_balls"] += 1
         if conceded == 0:
             card["dots"] += 1
     inn["over_runs"] += conceded
@@ -440,8 +516,10 @@ def record_delivery(config: MatchConfig, state: dict, action: dict) -> None:
     inn["this_over"].append(symbol)
     # The last few balls for scoreboards; bounded so the state never grows with the match.
     inn["recent_balls"] = [*inn["recent_balls"][-(RECENT_BALLS - 1):], symbol]
-    if config.free_hit:  # a wide or no-ball on a free hit carries the free hit over
-        state["free_hit"] = bool(extras["noballs"]) or (state["free_hit"] and not legal)
+    if config.free_hit != "none":  # a wide or no-ball on a free hit carries the free hit over
+        gives_free_hit = bool(extras["noballs"]) and not (
+            config.free_hit == "front_foot" and action.get("noball_reason") == "other")
+        state["free_hit"] = gives_free_hit or (state["free_hit"] and not legal)
 
     # Ends: crossings from completed runs (a catch cancels them under the 2022 Laws).
     if _runs_run(config, runs, extras, boundary) % 2 == 1:
@@ -456,20 +534,68 @@ def record_delivery(config: MatchConfig, state: dict, action: dict) -> None:
         if wicket["kind"] in laws.CREDITED_TO_BOWLER:
             card["wickets"] += 1
 
-    over_complete = legal and inn["legal_balls"] % config.balls_per_over == 0
-    if over_complete:
+    if legal and inn["over_balls"] >= config.balls_per_over:
         _complete_over(inn)
     _check_innings_end(config, state, inn)
 
 
 def _complete_over(inn: dict) -> None:
-    if inn["over_runs"] == 0 and len(inn["over_bowlers"]) == 1 and len(inn["this_over"]) > 0:
+    maiden = inn["over_runs"] == 0 and len(inn["over_bowlers"]) == 1 and len(inn["this_over"]) > 0
+    if maiden:
         inn["bowlers"][inn["over_bowlers"][0]]["maidens"] += 1
+    if inn["over_bowlers"]:
+        inn["bowlers"][inn["over_bowlers"][0]]["overs"] += 1
+    # Kept until the next over starts, so an over the umpire did not call can go on.
+    inn["last_over"] = {
+        "bowler": inn["bowler"], "over_bowlers": list(inn["over_bowlers"]),
+        "last_over_bowlers": list(inn["last_over_bowlers"]), "this_over": list(inn["this_over"]),
+        "over_runs": inn["over_runs"], "over_balls": inn["over_balls"], "maiden": maiden,
+    }
+    inn["overs_done"] += 1
+    inn["over_balls"] = 0
     inn["last_over_bowlers"] = list(inn["over_bowlers"])
     inn["over_bowlers"] = []
     inn["this_over"] = []
     inn["over_runs"] = 0
     inn["bowler"] = None
+    inn["striker"], inn["non_striker"] = inn["non_striker"], inn["striker"]
+
+
+def end_over(config: MatchConfig, state: dict, action: dict) -> None:
+    """The umpire called over early (a miscounted over): it stands as bowled."""
+    inn = _live_innings(state)
+    if inn["over_balls"] == 0:
+        raise IllegalAction("No legal ball has been bowled in this over yet.")
+    warn(f"Over {inn['overs_done'] + 1} was called after {inn['over_balls']} balls, not "
+         f"{config.balls_per_over}; it stands as bowled.")
+    _complete_over(inn)
+    _check_innings_end(config, state, inn)
+
+
+def continue_over(config: MatchConfig, state: dict, action: dict) -> None:
+    """The umpire did not call over: the same bowler bowls on in the same over (even the
+    innings' last over, which the engine had closed: it reopens, and any result with it)."""
+    inn = current_innings(state)
+    last = None if inn is None else inn.get("last_over")
+    reopen = inn is not None and inn["closed"] == "overs" and state["status"] != "abandoned"
+    if last is None or inn["bowler"] is not None or not last["over_bowlers"] \
+            or (inn["closed"] and not reopen):
+        raise IllegalAction("Only the over just completed can go on.")
+    if reopen:  # the same pair bats on: their partnership was closed with the innings
+        inn["closed"] = None
+        state["status"], state["result"] = "live", None
+        if inn["partnerships"] and inn["striker"] and inn["non_striker"]:
+            inn["partnership"] = inn["partnerships"].pop()
+    warn(f"Over {inn['overs_done']} went on past {last['over_balls']} balls: the umpire did not "
+         "call over, so the extra ball is part of it.")
+    if last["maiden"]:
+        inn["bowlers"][last["over_bowlers"][0]]["maidens"] -= 1
+    inn["bowlers"][last["over_bowlers"][0]]["overs"] -= 1
+    inn["overs_done"] -= 1
+    for key in ("bowler", "over_bowlers", "last_over_bowlers", "this_over", "over_runs",
+                "over_balls"):
+        inn[key] = last[key]
+    inn["last_over"] = None
     inn["striker"], inn["non_striker"] = inn["non_striker"], inn["striker"]
 
 
@@ -479,7 +605,7 @@ def _dismiss(config, state, inn, player: str, kind: str, *, bowler, fielders) ->
     inn["wickets"] += 1
     inn["fall_of_wickets"].append({
         "wicket": inn["wickets"], "runs": inn["runs"], "player": player,
-        "overs": overs_text(inn["legal_balls"], config.balls_per_over),
+        "overs": innings_overs(inn),
     })
     _vacate(inn, player)
 
@@ -530,13 +656,14 @@ def next_bowler(config: MatchConfig, state: dict, action: dict) -> None:
     _check_bowler_may_bowl(config, inn, bowler, new_over=True)
     inn["bowler"] = bowler
     inn["over_bowlers"] = [bowler]
+    inn["last_over"] = None
     _bowler_card(inn, bowler)
 
 
 def change_bowler(config: MatchConfig, state: dict, action: dict) -> None:
     """A bowler finishes another's over (Law 17.8: injury or suspension mid-over)."""
     inn = _live_innings(state)
-    if inn["legal_balls"] % config.balls_per_over == 0 and not inn["this_over"]:
+    if inn["over_balls"] == 0 and not inn["this_over"]:
         raise IllegalAction("The over has not started: choose the next bowler instead.")
     bowler = _require_player(config, state, inn["bowling"], action.get("player"), "bowler")
     if bowler == inn["bowler"]:
@@ -581,18 +708,33 @@ def timed_out(config: MatchConfig, state: dict, action: dict) -> None:
     inn["wickets"] += 1
     inn["fall_of_wickets"].append({
         "wicket": inn["wickets"], "runs": inn["runs"], "player": player,
-        "overs": overs_text(inn["legal_balls"], config.balls_per_over),
+        "overs": innings_overs(inn),
     })
     _check_innings_end(config, state, inn)
 
 
 def penalty(config: MatchConfig, state: dict, action: dict) -> None:
-    """Penalty runs awarded outside a delivery (Law 41), to either side."""
+    """Penalty runs awarded outside a delivery (Law 41), to either side.
+
+    ``innings`` (a number) credits a closed innings of that side: runs awarded after it ended
+    that the umpires added to it (Cricsheet's ``penalty_runs.post``).
+    """
     team, runs = action.get("team"), action.get("runs", 5)
     config.team(team)
-    if runs not in (5, 10):
-        raise IllegalAction("Penalty runs are awarded in fives.")
+    if not isinstance(runs, int) or isinstance(runs, bool) or runs <= 0 or runs % 5 \
+            or runs > 50:
+        raise IllegalAction("Penalty runs are awarded in fives (5 to 50).")
     inn = current_innings(state)
+    number = action.get("innings")
+    if number is not None:
+        target = next((i for i in state["innings"] if i["number"] == number), None)
+        if target is None or target["batting"] != team or not target["closed"]:
+            raise IllegalAction(f"Innings {number} is not a finished innings of that side.")
+        target["runs"] += runs
+        target["extras"]["penalty"] += runs
+        if inn is not None and not inn["closed"] and inn is not target:
+            inn["target"] = target_for(config, state, inn)
+        return
     if inn is not None and not inn["closed"] and inn["batting"] == team:
         inn["runs"] += runs
         inn["extras"]["penalty"] += runs
@@ -611,40 +753,62 @@ def penalty(config: MatchConfig, state: dict, action: dict) -> None:
         state["pending_penalties"][team] = state["pending_penalties"].get(team, 0) + runs
 
 
+def _quota_from(config: MatchConfig, action: dict, what: str) -> int:
+    """Balls from an action's ``overs`` and optional ``balls`` (9 overs 2 balls, never rounded)."""
+    overs, balls = action.get("overs"), action.get("balls", 0)
+    if not isinstance(overs, int) or isinstance(overs, bool) or not 0 <= overs <= 1000:
+        raise IllegalAction(f"{what} needs whole overs.")
+    if not isinstance(balls, int) or isinstance(balls, bool) or \
+            not 0 <= balls < config.balls_per_over:
+        raise IllegalAction(f"{what}: balls must be 0 to {config.balls_per_over - 1}.")
+    total = overs_to_balls(config, overs, balls)
+    if total < 1:
+        raise IllegalAction(f"{what} needs at least one ball.")
+    return total
+
+
 def revise_overs(config: MatchConfig, state: dict, action: dict) -> None:
-    """Overs lost to weather: the current innings' quota becomes ``overs``."""
-    inn = _live_innings(state)
-    overs = action.get("overs")
-    if not isinstance(overs, int) or overs < 1:
-        raise IllegalAction("Revised overs must be a whole number of at least 1.")
-    if overs * config.balls_per_over < inn["legal_balls"]:
-        raise IllegalAction(f"{overs} overs is fewer than have already been bowled.")
-    inn["max_overs"] = overs
+    """Overs lost: the current innings' quota becomes ``overs`` (and ``balls``); between
+    innings or before play, every later innings' (a match shortened before it starts)."""
+    quota = _quota_from(config, action, "Revised overs")
+    inn = current_innings(state)
+    if inn is None or inn["closed"]:
+        if quota % config.balls_per_over:
+            raise IllegalAction("A shortened match has whole overs per innings.")
+        state["overs_limit"] = quota // config.balls_per_over
+        return
+    if quota < balls_bowled(config, inn):
+        raise IllegalAction(f"{quota_text(config, quota)} overs is fewer than have already "
+                            "been bowled.")
+    _set_quota(config, inn, quota)
     _check_innings_end(config, state, inn)
 
 
 def revise_target(config: MatchConfig, state: dict, action: dict) -> None:
     """A scorer-entered revised target (D/L, DLS, VJD): runs to win in ``overs``."""
-    runs, overs = action.get("runs"), action.get("overs")
-    if not isinstance(runs, int) or runs < 1:
+    runs = action.get("runs")
+    if not isinstance(runs, int) or isinstance(runs, bool) or not 1 <= runs <= 10000:
         raise IllegalAction("A revised target must be a whole number of runs.")
-    if not isinstance(overs, int) or overs < 1:
-        raise IllegalAction("A revised target needs the overs it is to be made in.")
+    quota = _quota_from(config, action, "A revised target")
+    method = action.get("method")
+    if method is not None and (not isinstance(method, str) or len(method) > 20):
+        raise IllegalAction("The method must be a short name such as DLS.")
+    revised = {"runs": runs, "overs": quota_text(config, quota), "balls": quota,
+               "method": method}
     inn = current_innings(state)
     chasing = inn is not None and not inn["closed"] and inn["target"] is not None
     if not chasing and not (inn is not None and inn["closed"]):
         raise IllegalAction("A target can be revised only for the side batting last.")
     if chasing:
-        if overs * config.balls_per_over < inn["legal_balls"]:
-            raise IllegalAction(f"{overs} overs is fewer than have already been bowled.")
-        inn["revised_target"] = {"runs": runs, "overs": overs,
-                                 "method": action.get("method", "DLS")}
-        inn["max_overs"] = overs
+        if quota < balls_bowled(config, inn):
+            raise IllegalAction(f"{revised['overs']} overs is fewer than have already been "
+                                "bowled.")
+        inn["revised_target"] = revised
+        _set_quota(config, inn, quota)
         inn["target"] = runs
         _check_innings_end(config, state, inn)
     else:
-        state["next_revised_target"] = {"runs": runs, "overs": overs,
-                                        "method": action.get("method", "DLS")}
+        state["next_revised_target"] = revised
 
 
 def end_innings(config: MatchConfig, state: dict, action: dict) -> None:
@@ -663,11 +827,38 @@ def forfeit(config: MatchConfig, state: dict, action: dict) -> None:
     if config.innings_per_side != 2:
         raise IllegalAction("Only two-innings matches allow a forfeit.")
     batting, _super_over = next_batting_team(config, state, False)
-    inn = _new_innings(state, batting, config.other(batting), super_over=False,
-                       follow_on=False, max_overs=config.overs)
+    inn = _new_innings(config, state, batting, config.other(batting), super_over=False,
+                       follow_on=False)
     state["innings"].append(inn)
     inn["target"] = target_for(config, state, inn)
     _close_innings(config, state, inn, "forfeited")
+
+
+def play_on(config: MatchConfig, state: dict, action: dict) -> None:
+    """The umpires let the innings go on after the engine closed it on wickets (a third batter
+    in a super over): play as it happened, with a warning; any result it gave is reopened."""
+    inn = current_innings(state)
+    if inn is None or inn["closed"] != "all_out" or state["status"] == "abandoned":
+        raise IllegalAction("Only an innings just ended by wickets can go on.")
+    warn(f"Innings {inn['number']} went on after its last wicket: the umpires' decision "
+         "stands.")
+    inn["closed"] = None
+    inn["play_on_wickets"] = inn.get("play_on_wickets", 0) + 1
+    state["status"], state["result"] = "live", None
+
+
+def absent_hurt(config: MatchConfig, state: dict, action: dict) -> None:
+    """A batter who cannot come in (Law 25.4: absent hurt). Not a wicket; when no pair of
+    batters is left the side is all out (and its net run rate counts the full quota)."""
+    inn = _live_innings(state)
+    player = _require_player(config, state, inn["batting"], action.get("player"), "batter")
+    if player in (inn["striker"], inn["non_striker"]) or player in inn["absent"]:
+        raise IllegalAction(f"{config.name(player)} is at the crease or already absent.")
+    card = inn["batters"].get(player)
+    if card is not None and player not in inn["retired"]:
+        raise IllegalAction(f"{config.name(player)} has already batted and is out.")
+    inn["absent"].append(player)
+    _check_innings_end(config, state, inn)
 
 
 def replace_player(config: MatchConfig, state: dict, action: dict) -> None:
@@ -686,40 +877,54 @@ def end_match(config: MatchConfig, state: dict, action: dict) -> None:
     """The match ends other than by play: no result, abandoned, draw, or a stated result."""
     if state["status"] in ("completed", "abandoned"):
         raise IllegalAction("The match has already ended.")
-    how = action.get("result")
+    result = _stated_result(config, action)  # validates before anything changes
     inn = current_innings(state)
     if inn is not None and not inn["closed"]:
         _close_without_result(inn)
-    if how == "abandoned":
-        state["status"] = "abandoned"
-        state["result"] = {"kind": "abandoned"}
-    elif how == "no_result":
-        state["status"] = "completed"
-        state["result"] = {"kind": "no_result"}
-    elif how == "tie":
-        state["status"] = "completed"
-        state["result"] = {"kind": "tie", "winner": None}
-    elif how == "draw":
+    state["status"] = "abandoned" if result["kind"] == "abandoned" else "completed"
+    state["result"] = result
+
+
+def _stated_result(config: MatchConfig, action: dict) -> dict:
+    how = action.get("result")
+    if how in ("abandoned", "no_result"):
+        return {"kind": how}
+    if how == "draw":
         if config.innings_per_side != 2:
             raise IllegalAction("Only two-innings matches can be drawn.")
-        state["status"] = "completed"
-        state["result"] = {"kind": "draw"}
-    elif how == "won":
-        winner, margin, unit = action.get("winner"), action.get("margin"), action.get("unit")
-        config.team(winner)
-        if unit not in ("runs", "wickets") or not isinstance(margin, int) or margin < 0:
-            raise IllegalAction("A stated result needs a margin in runs or wickets.")
-        par = action.get("par")
-        if par is not None and not (isinstance(par, dict) and isinstance(par.get("runs"), int)
-                                    and isinstance(par.get("overs"), int) and par["overs"] > 0):
-            raise IllegalAction("A par score needs whole runs and overs.")
-        state["status"] = "completed"
-        state["result"] = {"kind": "won", "winner": winner, "margin": margin, "unit": unit,
-                           "method": action.get("method")}
-        if par is not None:  # the D/L par when play stopped: net run rate credits it
-            state["result"]["par"] = {"runs": par["runs"], "overs": par["overs"]}
-    else:
-        raise IllegalAction("End the match as no_result, abandoned, draw, tie or won.")
+        return {"kind": "draw"}
+    if how == "tie":
+        # A tie decided off the scorecard: a bowl-out, or a super over not scored here.
+        winner, decided_by = action.get("winner"), action.get("decided_by")
+        result = {"kind": "tie", "winner": winner, "method": action.get("method")}
+        if winner is not None:
+            config.team(winner)
+            if decided_by not in ("bowl_out", "super_over", "boundary_count"):
+                raise IllegalAction("Say how the tie was decided: bowl_out, super_over or "
+                                    "boundary_count.")
+            result["decided_by"] = decided_by
+        return result
+    if how == "awarded":  # Law 16.4: conceded or forfeited, decided by the umpires
+        config.team(action.get("winner"))
+        return {"kind": "won", "winner": action["winner"], "margin": None, "unit": None,
+                "method": "Awarded"}
+    if how != "won":
+        raise IllegalAction("End the match as no_result, abandoned, draw, tie, won or awarded.")
+    winner, margin, unit = action.get("winner"), action.get("margin"), action.get("unit")
+    config.team(winner)
+    if unit not in ("runs", "wickets") or not isinstance(margin, int) \
+            or isinstance(margin, bool) or not 0 <= margin <= 10000:
+        raise IllegalAction("A stated result needs a margin in runs or wickets.")
+    result = {"kind": "won", "winner": winner, "margin": margin, "unit": unit,
+              "method": action.get("method")}
+    par = action.get("par")
+    if par is not None:  # the D/L par when play stopped: net run rate credits it
+        if not isinstance(par, dict) or not isinstance(par.get("runs"), int) \
+                or isinstance(par["runs"], bool) or not 0 <= par["runs"] <= 10000:
+            raise IllegalAction("A par score needs whole runs (0 or more) and overs.")
+        result["par"] = {"runs": par["runs"], "overs": par.get("overs"),
+                         "balls": _quota_from(config, par, "A par score")}
+    return result
 
 
 def _close_without_result(inn: dict) -> None:
@@ -744,15 +949,21 @@ HANDLERS: dict[str, Callable[[MatchConfig, dict, dict], None]] = {
     "forfeit": forfeit,
     "replace_player": replace_player,
     "end_match": end_match,
+    "end_over": end_over,
+    "continue_over": continue_over,
+    "absent_hurt": absent_hurt,
+    "play_on": play_on,
 }
 _ANYTIME = {"penalty", "replace_player", "end_match", "revise_target"}
+# What the umpires allowed after the engine ended an innings: it goes on.
+REOPENING = {"end_match", "play_on", "continue_over"}
 ALLOWED_WHEN: dict[str | None, set[str]] = {
-    None: {"end_match"},
-    "start_innings": {"start_innings", "forfeit"} | _ANYTIME,
+    None: REOPENING,
+    "start_innings": {"start_innings", "forfeit", "revise_overs"} | REOPENING | _ANYTIME,
     "new_batter": {"new_batter", "timed_out", "retire", "swap_strike", "end_innings",
-                   "revise_overs"} | _ANYTIME,
+                   "revise_overs", "absent_hurt", "continue_over"} | _ANYTIME,
     "next_bowler": {"next_bowler", "retire", "swap_strike", "end_innings",
-                    "revise_overs"} | _ANYTIME,
+                    "revise_overs", "continue_over", "absent_hurt"} | _ANYTIME,
     "delivery": {"delivery", "change_bowler", "swap_strike", "retire", "end_innings",
-                 "revise_overs"} | _ANYTIME,
+                 "revise_overs", "end_over", "absent_hurt"} | _ANYTIME,
 }

@@ -37,7 +37,7 @@ def _won(state: dict, winner: str, margin: int, unit: str, **extra) -> None:
 
 def _chase_result(config: MatchConfig, state: dict, chase: dict) -> bool:
     """Decide a finished chase; False if the chase ended without a result (rain, declaration)."""
-    from .fold import max_balls, max_wickets
+    from .fold import balls_bowled, max_balls, max_wickets
 
     method = chase["revised_target"]["method"] if chase.get("revised_target") else None
     target = chase["target"]
@@ -45,13 +45,14 @@ def _chase_result(config: MatchConfig, state: dict, chase: dict) -> bool:
         balls = max_balls(config, chase)
         _won(state, chase["batting"], max_wickets(config, chase) - chase["wickets"], "wickets",
              method=method,
-             balls_remaining=None if balls is None else balls - chase["legal_balls"])
+             balls_remaining=None if balls is None else balls - balls_bowled(config, chase))
         return True
     if chase["closed"] not in ("all_out", "overs"):
         return False
     if chase["runs"] == target - 1:
-        if config.super_over and config.innings_per_side == 1:
-            state["status"] = "innings_break"  # a super over decides it
+        if (config.super_over or config.bowl_out) and config.innings_per_side == 1:
+            # A super over is played, or a bowl-out decided off the scorecard (end_match).
+            state["status"] = "innings_break"
         else:
             state["status"] = "completed"
             state["result"] = {"kind": "tie", "winner": None, "method": method}
@@ -68,12 +69,19 @@ def after_innings_closed(config: MatchConfig, state: dict) -> None:
         if len(supers) % 2 == 1:
             return
         first, second = supers[-2], supers[-1]
+        decided_by = "super_over"
         if first["runs"] == second["runs"]:
-            return  # tied again: another super over (or the scorer ends the match)
-        winner = second["batting"] if second["runs"] > first["runs"] else first["batting"]
+            if config.super_over_tie == "repeat":
+                return  # tied again: another super over (or the scorer ends the match)
+            winner = _boundary_count_winner(state, first, second) \
+                if config.super_over_tie == "boundaries" else None
+            decided_by = "boundary_count"
+        else:
+            winner = second["batting"] if second["runs"] > first["runs"] else first["batting"]
         state["status"] = "completed"
-        state["result"] = {"kind": "tie", "winner": winner, "decided_by": "super_over",
-                           "super_overs": len(supers) // 2}
+        state["result"] = {"kind": "tie", "winner": winner, "super_overs": len(supers) // 2}
+        if winner is not None:
+            state["result"]["decided_by"] = decided_by
         return
     main = _main(state)
     if inn["closed"] == "interrupted":
@@ -86,6 +94,19 @@ def after_innings_closed(config: MatchConfig, state: dict) -> None:
         other = sum(i["runs"] for i in main if i["batting"] != third)
         if own < other:
             _won(state, config.other(third), other - own, "runs", innings=True)
+
+
+def _boundary_count_winner(state: dict, first: dict, second: dict) -> str | None:
+    """A tied super over under the 2009-2019 conditions: more boundaries in the match and the
+    super over wins; then more in the super over; else the tie stands."""
+    def boundaries(team: str, innings) -> int:
+        return sum(inn["boundaries"] for inn in innings if inn["batting"] == team)
+
+    for innings in (state["innings"], (first, second)):
+        a, b = boundaries(first["batting"], innings), boundaries(second["batting"], innings)
+        if a != b:
+            return first["batting"] if a > b else second["batting"]
+    return None
 
 
 def result_text(config: MatchConfig, state: dict) -> str:
@@ -101,9 +122,14 @@ def result_text(config: MatchConfig, state: dict) -> str:
         return "Match drawn"
     if kind == "tie":
         if result.get("winner"):
-            return f"Match tied ({config.team(result['winner']).name} won the Super Over)"
-        return "Match tied"
+            how = {"bowl_out": "won the bowl-out",
+                   "boundary_count": "won on boundary count"}.get(result.get("decided_by"),
+                                                                  "won the Super Over")
+            return f"Match tied ({config.team(result['winner']).name} {how})"
+        return "Match tied" + (f" ({result['method']} method)" if result.get("method") else "")
     name = config.team(result["winner"]).name
+    if result.get("margin") is None:
+        return f"{name} won ({(result.get('method') or 'awarded').lower()})"
     margin, unit = result["margin"], result["unit"]
     noun = unit if margin != 1 else unit[:-1]
     if result.get("innings"):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import laws
 from .config import MatchConfig
-from .fold import max_balls, overs_text
+from .fold import balls_bowled, innings_overs, max_balls, overs_text
 from .result import result_text
 
 
@@ -73,13 +73,13 @@ def innings_summary(config: MatchConfig, inn: dict) -> dict:
     balls_left = None
     limit = max_balls(config, inn)
     if limit is not None:
-        balls_left = max(0, limit - inn["legal_balls"])
+        balls_left = max(0, limit - balls_bowled(config, inn))
     needed = None if inn.get("target") is None else max(0, inn["target"] - inn["runs"])
     return {
         "number": inn["number"], "batting": inn["batting"],
         "batting_name": config.team(inn["batting"]).name, "bowling": inn["bowling"],
         "runs": inn["runs"], "wickets": inn["wickets"], "legal_balls": inn["legal_balls"],
-        "overs": overs_text(inn["legal_balls"], bpo), "max_overs": inn["max_overs"],
+        "overs": innings_overs(inn), "max_overs": inn["max_overs"],
         "extras": dict(inn["extras"]), "extras_total": sum(inn["extras"].values()),
         "target": inn.get("target"), "revised_target": inn.get("revised_target"),
         "super_over": inn["super_over"], "follow_on": inn.get("follow_on", False),
@@ -140,5 +140,6 @@ def scorecard(config: MatchConfig, state: dict) -> dict:
         innings.append(summary)
     return {
         "status": state["status"], "needs": state["needs"], "free_hit": state["free_hit"],
+        "warnings": list(state.get("warnings", ())),
         "innings": innings, "result": state["result"], "result_text": result_text(config, state),
     }

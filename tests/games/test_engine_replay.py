@@ -14,6 +14,13 @@ CRICSHEET = Path(
     os.environ.get("CRICSHEET_DIR", Path(__file__).resolve().parents[3] / "shared" / "cricsheet")
 )
 FILES = sorted(CRICSHEET.rglob("*.json"))
+# Every kind of cricket: IPL, T20Is, ODIs, one-day domestic, Women's Big Bash, Tests.
+CRICSHEET_DEV = Path(
+    os.environ.get("CRICSHEET_DEV_DIR",
+                   Path(__file__).resolve().parents[3] / "shared" / "cricsheet-dev")
+)
+DEV_FILES = sorted(CRICSHEET_DEV.rglob("*.json"))
+ALL_FILES = FILES + DEV_FILES
 
 
 def replay(data: dict):
@@ -33,9 +40,11 @@ def replay(data: dict):
 
 def test_the_sample_is_there():
     assert len(FILES) >= 24, f"expected the Cricsheet sample under {CRICSHEET}"
+    kinds = {path.parent.name for path in DEV_FILES}
+    assert {"ipl", "t20i", "odi", "odm", "wbb", "test"} <= kinds, CRICSHEET_DEV
 
 
-@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.parametrize("path", ALL_FILES, ids=[f"{p.parent.name}-{p.stem}" for p in ALL_FILES])
 def test_replay_matches_the_official_scorecard_and_outcome(path):
     data = json.loads(path.read_text())
     replayer, report, state, log = replay(data)
@@ -48,7 +57,7 @@ def test_replay_matches_the_official_scorecard_and_outcome(path):
 
 
 def test_every_delivery_has_the_files_striker_non_striker_and_bowler():
-    for path in FILES:
+    for path in ALL_FILES:
         data = json.loads(path.read_text())
         seen = []
         state = new_state()
@@ -65,6 +74,7 @@ def test_every_delivery_has_the_files_striker_non_striker_and_bowler():
         holder["r"].run()
         expected = [
             (d["batter"], d["non_striker"], d["bowler"])
-            for inn in data["innings"] for over in inn["overs"] for d in over["deliveries"]
+            for inn in data["innings"] for over in inn.get("overs", [])
+            for d in over["deliveries"]
         ]
         assert seen == expected, path.name

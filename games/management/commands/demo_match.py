@@ -46,7 +46,7 @@ class Command(BaseCommand):
         if marker.exists():
             match = Match.objects.filter(pk=int(marker.read_text() or 0)).first()
         if match is None or match.status in (Match.Status.COMPLETED, Match.Status.ABANDONED):
-            match = cricsheet_create_match(data=data)
+            match, _people = cricsheet_create_match(data=data)
             marker.write_text(str(match.pk))
         actions = _actions(match, data)
         self.stdout.write(f"Demo match: {match} — watch it at {url}/matches/{match.pk}/ "
