@@ -11,17 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from games.cricsheet import (
     CricsheetReplay,
+    ReplayReport,
     compare,
     competition_from_cricsheet,
     file_problems,
     format_from_cricsheet,
     sides_from_cricsheet,
 )
-from games.engine import IllegalAction, apply_in_place, new_state
+from games.engine import IllegalAction
 from games.models import Match, Player, PlayerAlias, PlayingConditions, Team, Tournament
 from games.selectors import playing_conditions_in_force
 from games.services import match_create, match_record_action, match_record_log
@@ -56,19 +57,24 @@ def _people(data: dict, names: list[str]) -> dict[str, Player]:
     registry = data["info"].get("registry", {}).get("people", {})
     ids = {registry[name] for name in names if registry.get(name)}
     known = {p.cricsheet_id: p for p in Player.objects.filter(cricsheet_id__in=ids)}
-    people: dict[str, Player] = {}
-    for name in names:
-        ident = registry.get(name)
-        if ident and ident in known:
-            player = known[ident]
-            if player.name != name:
-                PlayerAlias.objects.get_or_create(player=player, name=name)
-        elif ident:
-            player = known[ident] = Player.objects.create(name=name, cricsheet_id=ident)
-        else:
-            player = Player.objects.filter(name=name, cricsheet_id=None).first() or \
-                Player.objects.create(name=name)
-        people[name] = player
+    unregistered = [name for name in names if not registry.get(name)]
+    by_name: dict[str, Player] = {}
+    for player in Player.objects.filter(name__in=unregistered, cricsheet_id=None):
+        by_name.setdefault(player.name, player)
+    registered = [Player(name=name, cricsheet_id=registry[name]) for name in names
+                  if registry.get(name) and registry[name] not in known]
+    if registered:  # one INSERT; another import may be adding the same people right now
+        Player.objects.bulk_create(registered, ignore_conflicts=True)
+        known.update((p.cricsheet_id, p) for p in Player.objects.filter(
+            cricsheet_id__in=[p.cricsheet_id for p in registered]))
+    unnamed = Player.objects.bulk_create(
+        Player(name=name) for name in dict.fromkeys(unregistered) if name not in by_name)
+    by_name.update((player.name, player) for player in unnamed)
+    people = {name: known[registry[name]] if registry.get(name) else by_name[name]
+              for name in names}
+    aliases = [PlayerAlias(player=player, name=name) for name, player in people.items()
+               if player.name != name]
+    PlayerAlias.objects.bulk_create(aliases, ignore_conflicts=True)
     return people
 
 
@@ -130,30 +136,35 @@ def cricsheet_import(*, data: dict, by=None, bulk: bool = False) -> ImportOutcom
             config = match.engine_config()
             ids = {name: str(player.pk) for name, player in people.items()}
             team_ids = {team.name: team.id for team in config.teams}
-            log: list[dict] = []
-            state = new_state()
-
-            def apply(action: dict) -> dict:
-                nonlocal state
-                if bulk:
-                    outcome.warnings += apply_in_place(config, state, action)
-                    log.append(action)
-                    return state
+            def one_by_one(action: dict) -> dict:
                 match_record_action(match=match, action=action, by=by, expected_seq=match.seq)
-                outcome.warnings += match.state["warnings"]
-                state = match.state
-                return state
+                return match.state
 
             def player_id(name: str) -> str:
                 if name not in ids:
                     raise IllegalAction(f"{name} is not among either side's players in the file.")
                 return ids[name]
 
-            replay = CricsheetReplay(data, apply, config=config, ids=player_id,
-                                     team_ids=team_ids.__getitem__)
-            report = replay.run()
+            def replay(apply) -> ReplayReport:
+                def noting_warnings(action: dict) -> dict:
+                    state = apply(action)
+                    outcome.warnings += state["warnings"]
+                    return state
+
+                return CricsheetReplay(data, noting_warnings, config=config, ids=player_id,
+                                       team_ids=team_ids.__getitem__).run()
+
             if bulk:
-                match_record_log(match=match, actions=log, by=by)
+                with connection.cursor() as cursor:
+                    # An archive import can be run again; it need not wait for each commit
+                    # to reach the disk (a crash loses the last few matches, never corrupts).
+                    cursor.execute("SET LOCAL synchronous_commit = off")
+                reports: list[ReplayReport] = []
+                match_record_log(match=match, by=by,
+                                 record=lambda apply: reports.append(replay(apply)))
+                report = reports[0]
+            else:
+                report = replay(one_by_one)
             outcome.actions = match.seq
             problems = report.divergences + compare(data, match.state, team_ids.__getitem__)
             if problems:

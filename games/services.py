@@ -9,6 +9,7 @@ transaction so subscribers can write their own rows atomically and publish after
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
@@ -103,6 +104,16 @@ _APPEND_SQL = (
 )
 
 
+_APPEND_LOG_SQL = (
+    "WITH entries AS (INSERT INTO games_logentry"
+    " (match_id, seq, kind, payload, recorded_by_id, recorded_at, warnings)"
+    " SELECT %s, r.seq, r.kind, r.payload, %s, now(), r.warnings"
+    " FROM jsonb_to_recordset(%s::jsonb) AS r(seq int, kind text, payload jsonb, warnings jsonb))"
+    " UPDATE games_match SET seq = %s, state = %s::jsonb, status = %s, result_text = %s,"
+    " updated_at = now() WHERE id = %s"
+)
+
+
 def _json(value):
     return value if not isinstance(value, str) else json.loads(value)
 
@@ -165,13 +176,18 @@ def match_record_action(
     return Recorded(entry=entry, match=match, created=True)
 
 
-def match_record_log(*, match: Match, actions: list[dict], by=None) -> Match:
-    """Write a whole match's log at once (a bulk import): fold it in memory, insert every entry
-    in one statement and store the final state, in one transaction; the log and state are the
-    ones ``match_record_action`` would have produced action by action.
+def match_record_log(
+    *, match: Match, record: Callable[[Callable[[dict], dict]], object], by=None,
+) -> Match:
+    """Write a whole match's log at once (a bulk import) and store its final state, in one
+    transaction; the log and state are the ones ``match_record_action`` would have produced
+    action by action.
 
-    The hook is announced once for the whole log (``before`` is a new match), so receivers
-    write their rows for the match (domain events, a leaderboard run) rather than per ball.
+    ``record(apply)`` enters the actions: ``apply(action)`` folds one in memory and returns the
+    state (with its ``warnings``), so a replay can decide the next action from it, as a scorer
+    would; every entry is then inserted in one statement. The hook is announced once for the
+    whole log (``before`` is a new match): receivers write their rows for the match (domain
+    events, a leaderboard run), not per ball.
     """
     user = by if by is not None and by.is_authenticated else None
     with transaction.atomic():
@@ -179,19 +195,30 @@ def match_record_log(*, match: Match, actions: list[dict], by=None) -> Match:
         if locked.seq:
             raise engine.IllegalAction("A whole log can only be written to a match with none.")
         config = match.engine_config()
-        state, entries = engine.new_state(), []
-        for seq, action in enumerate(actions, 1):
+        state, rows = engine.new_state(), []
+
+        def apply(action: dict) -> dict:
             if _validated_action(action)["kind"] in LOG_ONLY_KINDS:
                 raise engine.IllegalAction("An imported log holds no undo or correction.")
             warnings = engine.apply_in_place(config, state, action)
-            entries.append(LogEntry(match=match, seq=seq, kind=action["kind"], payload=action,
-                                    recorded_by=user, warnings=warnings))
-        LogEntry.objects.bulk_create(entries)
-        match.seq, match.state, match.status = len(entries), state, state["status"]
-        match.result_text = engine.result_text(config, state)
-        match.save(update_fields=["seq", "state", "status", "result_text", "updated_at"])
-        if entries:
-            action_recorded.send(sender=Match, match=match, entry=entries[-1],
+            rows.append({"seq": len(rows) + 1, "kind": action["kind"], "payload": action,
+                         "warnings": warnings})
+            return state
+
+        record(apply)
+        text = engine.result_text(config, state)
+        with connection.cursor() as cursor:  # the whole log and the state in one statement
+            cursor.execute(_APPEND_LOG_SQL, [match.pk, user.pk if user else None,
+                                             json.dumps(rows), len(rows), json.dumps(state),
+                                             state["status"], text, match.pk])
+        match.seq, match.state, match.status, match.result_text = \
+            len(rows), state, state["status"], text
+        if rows:
+            last = rows[-1]
+            entry = LogEntry(match=match, seq=last["seq"], kind=last["kind"],
+                             payload=last["payload"], recorded_by=user,
+                             warnings=last["warnings"])
+            action_recorded.send(sender=Match, match=match, entry=entry,
                                  before=engine.new_state(), after=state, config=config)
     return match
 

@@ -2,6 +2,7 @@
 scoring transaction commits; beat's 4-minute run catches anything this misses."""
 
 import logging
+import time
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -12,11 +13,22 @@ ENDED = ("completed", "abandoned")
 logger = logging.getLogger(__name__)
 
 
+# A run is queued a moment ahead; completions committed before it starts are all counted by
+# it, so a burst (an archive import: many matches a second) queues one run, not one per match.
+DEBOUNCE_SECONDS = 2.0
+_queued_until = 0.0
+
+
 def _start_aggregation() -> None:
     from leaderboards.tasks import aggregate_tournaments
 
+    global _queued_until
+    now = time.monotonic()
+    if now < _queued_until:
+        return
+    _queued_until = now + DEBOUNCE_SECONDS  # after a failure too: beat runs it meanwhile
     try:  # the ball is already committed: a broker outage must not turn it into an error
-        aggregate_tournaments.apply_async(retry=False)
+        aggregate_tournaments.apply_async(retry=False, countdown=DEBOUNCE_SECONDS)
     except Exception:
         logger.warning("Could not queue a leaderboard aggregation; beat will run it.",
                        exc_info=True)

@@ -55,6 +55,9 @@ class MatchConfig:
             raise IllegalAction("Players per side must be between 2 and 15.")
         if self.balls_per_over not in (4, 5, 6, 8):
             raise IllegalAction("Balls per over must be 4, 5, 6 or 8.")
+        # All out: one fewer wickets than the side has players (asked on every ball).
+        object.__setattr__(self, "wickets_per_innings", {
+            team.id: min(self.players_per_side, len(team.players)) - 1 for team in self.teams})
         if isinstance(self.free_hit, bool):  # stored configs before conditions were data
             object.__setattr__(self, "free_hit", "all" if self.free_hit else "none")
         if self.free_hit not in FREE_HIT_POLICIES:

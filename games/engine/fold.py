@@ -159,8 +159,7 @@ def quota_text(config: MatchConfig, max_balls: int | None) -> int | str | None:
 def max_wickets(config: MatchConfig, inn: dict) -> int:
     if inn["super_over"]:
         return 2
-    players = len(config.team(inn["batting"]).players)
-    return min(config.players_per_side, players) - 1
+    return config.wickets_per_innings[inn["batting"]]
 
 
 def innings_over_by_wickets(config: MatchConfig, inn: dict) -> bool:
