@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connection, transaction
 
 from games import engine
+from games.engine.schema import check_action
 from games.models import LogEntry, Match, MatchPlayer, Player, Team
 from games.signals import action_recorded
 
@@ -44,9 +45,8 @@ class Recorded:
 
 
 def _validated_action(action: dict) -> dict:
-    if not isinstance(action, dict) or not isinstance(action.get("kind"), str):
-        raise engine.IllegalAction("An action must be an object with a 'kind'.")
-    return action
+    """The action's shape (known fields, types, bounds) before the fold judges it."""
+    return check_action(action)
 
 
 def _corrected_payload(entries: list[tuple[int, dict]], action: dict) -> dict:
