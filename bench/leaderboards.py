@@ -36,7 +36,7 @@ def _q(values: list[float]) -> str:
 def _t20_log(rng: random.Random, a: tuple, b: tuple, config) -> dict:
     """A legal T20 folded by the engine: random runs, a wicket now and then."""
     from games.engine import apply_in_place, new_state
-    from games.engine.fold import next_batting_team
+    from games.engine.innings import next_batting_team
 
     state = new_state()
     sides = {config.teams[0].id: a, config.teams[1].id: b}

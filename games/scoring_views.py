@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from games import engine
 from games.engine import laws
-from games.engine.fold import next_batting_team
+from games.engine.innings import next_batting_team
 from games.models import Match
 from games.pad_actions import PAD_ACTIONS, PAD_KEYS, PAD_LABELS, FormError, form_action
 from games.permissions import can_score

@@ -15,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from games.engine import MatchConfig
-from games.engine.fold import innings_over_by_wickets
 from games.engine.scorecard import scorecard
+from games.engine.state import innings_over_by_wickets
 
 ENDED = ("completed", "abandoned")
 

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from .config import MatchConfig
+from .config import MatchConfig
+from .errors import IllegalAction
+from .state import (
+    balls_bowled,
+    current_innings,
+    end_partnership,
+    max_balls,
+    max_wickets,
+    quota_from,
+)
 
 COMPLETED_BY_PLAY = ("all_out", "overs", "target", "declared", "forfeited")
 
@@ -37,8 +43,6 @@ def _won(state: dict, winner: str, margin: int, unit: str, **extra) -> None:
 
 def _chase_result(config: MatchConfig, state: dict, chase: dict) -> bool:
     """Decide a finished chase; False if the chase ended without a result (rain, declaration)."""
-    from .fold import balls_bowled, max_balls, max_wickets
-
     method = chase["revised_target"]["method"] if chase.get("revised_target") else None
     target = chase["target"]
     if chase["runs"] >= target:
@@ -139,3 +143,63 @@ def result_text(config: MatchConfig, state: dict) -> str:
     if result.get("method"):
         text += f" ({result['method']} method)"
     return text
+
+
+def end_match(config: MatchConfig, state: dict, action: dict) -> None:
+    """The match ends other than by play: no result, abandoned, draw, or a stated result."""
+    if state["status"] in ("completed", "abandoned"):
+        raise IllegalAction("The match has already ended.")
+    result = _stated_result(config, action)  # validates before anything changes
+    inn = current_innings(state)
+    if inn is not None and not inn["closed"]:
+        close_without_result(inn)
+    state["status"] = "abandoned" if result["kind"] == "abandoned" else "completed"
+    state["result"] = result
+
+
+def _stated_result(config: MatchConfig, action: dict) -> dict:
+    how = action.get("result")
+    if how in ("abandoned", "no_result"):
+        return {"kind": how}
+    if how == "draw":
+        if config.innings_per_side != 2:
+            raise IllegalAction("Only two-innings matches can be drawn.")
+        return {"kind": "draw"}
+    if how == "tie":
+        # A tie decided off the scorecard: a bowl-out, or a super over not scored here.
+        winner, decided_by = action.get("winner"), action.get("decided_by")
+        result = {"kind": "tie", "winner": winner, "method": action.get("method")}
+        if winner is not None:
+            config.team(winner)
+            if decided_by not in ("bowl_out", "super_over", "boundary_count"):
+                raise IllegalAction("Say how the tie was decided: bowl_out, super_over or "
+                                    "boundary_count.")
+            result["decided_by"] = decided_by
+        return result
+    if how == "awarded":  # Law 16.4: conceded or forfeited, decided by the umpires
+        config.team(action.get("winner"))
+        return {"kind": "won", "winner": action["winner"], "margin": None, "unit": None,
+                "method": "Awarded"}
+    if how != "won":
+        raise IllegalAction("End the match as no_result, abandoned, draw, tie, won or awarded.")
+    winner, margin, unit = action.get("winner"), action.get("margin"), action.get("unit")
+    config.team(winner)
+    if unit not in ("runs", "wickets") or not isinstance(margin, int) \
+            or isinstance(margin, bool) or not 0 <= margin <= 10000:
+        raise IllegalAction("A stated result needs a margin in runs or wickets.")
+    result = {"kind": "won", "winner": winner, "margin": margin, "unit": unit,
+              "method": action.get("method")}
+    par = action.get("par")
+    if par is not None:  # the D/L par when play stopped: net run rate credits it
+        if not isinstance(par, dict) or not isinstance(par.get("runs"), int) \
+                or isinstance(par["runs"], bool) or not 0 <= par["runs"] <= 10000:
+            raise IllegalAction("A par score needs whole runs (0 or more) and overs.")
+        result["par"] = {"runs": par["runs"], "overs": par.get("overs"),
+                         "balls": quota_from(config, par, "A par score")}
+    return result
+
+
+def close_without_result(inn: dict) -> None:
+    inn["closed"] = "interrupted"
+    if inn["partnership"] is not None:
+        end_partnership(inn)

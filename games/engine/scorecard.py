@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from . import laws
 from .config import MatchConfig
-from .fold import balls_bowled, innings_overs, max_balls, overs_text
 from .result import result_text
+from .state import balls_bowled, innings_overs, max_balls, overs_text
 
 
 def _rate(runs: int, balls: int, per: int) -> float | None:

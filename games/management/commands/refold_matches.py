@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from games.engine.fold import STATE_SCHEMA
+from games.engine.state import STATE_SCHEMA
 from games.models import Match
 from games.services import match_refold
 
