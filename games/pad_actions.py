@@ -121,8 +121,10 @@ def form_action(post: QueryDict) -> dict | None:
         if post.get("on_strike") in ("yes", "no"):
             action["on_strike"] = post["on_strike"] == "yes"
         return action
-    if name == "swap_strike":
-        return {"kind": "swap_strike"}
+    if name in ("swap_strike", "end_over", "continue_over", "play_on"):
+        return {"kind": name}
+    if name == "absent_hurt":
+        return {"kind": "absent_hurt", "player": post.get("player")}
     if name == "retire":
         return {"kind": "retire", "player": post.get("player"), "how": post.get("how")}
     if name == "revise_target":

@@ -36,7 +36,7 @@ def validate_wickets(config, state, inn, action, extras) -> list[dict]:
             raise IllegalAction(f"{config.name(out) or 'That player'} is not one of the two "
                                 "batters at the crease.")
         seen.add(out)
-        label = laws.LABELS[kind]
+        label = kind.replace("_", " ")  # "caught and bowled", not the scorecard's "c & b"
         if out == inn["non_striker"] and kind not in laws.POSSIBLE_FOR_NON_STRIKER:
             raise IllegalAction(f"The non-striker cannot be out {label}.")
         if extras["wides"] and kind not in laws.POSSIBLE_OFF_WIDE:

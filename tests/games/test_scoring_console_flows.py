@@ -228,3 +228,29 @@ def test_pad_js_posts_get_the_new_pad_in_one_response(pad, client):
     assert again.status_code == 200
     pad.match.refresh_from_db()
     assert pad.match.seq == seq + 1 and pad.inn["runs"] == 4
+
+
+def test_the_umpires_decisions_stand_on_the_pad(pad, client):
+    """A 5-ball over, a 7-ball over, the last over's bowler again: recorded, with the warning
+    shown on the pad and kept on the log entry."""
+    a, b = pad.match.a_ids, pad.match.b_ids
+    for _ in range(5):
+        pad.post(action="runs-0")
+    pad.post(action="end_over")
+    assert pad.inn["overs_done"] == 1 and pad.match.state["needs"] == "next_bowler"
+    page = client.get(f"/score/{pad.match.pk}/").content.decode()
+    assert "called after 5 balls" in page and "one more ball" in page
+    assert "called after 5 balls" in LogEntry.objects.get(match=pad.match, kind="end_over"
+                                                          ).warnings[0]
+    pad.post(action="next_bowler", player=pad.match.state["innings"][-1]["last_over_bowlers"][0])
+    assert "previous over" in pad.match.state["warnings"][0]
+    for _ in range(6):
+        pad.post(action="runs-1")
+    pad.post(action="continue_over")
+    pad.post(action="runs-0")
+    assert pad.inn["overs_done"] == 2 and pad.inn["legal_balls"] == 12
+    assert pad.inn["bowlers"][b[0]]["balls"] == 12
+    pad.post(action="next_bowler", player=b[1])
+    pad.post(action="wicket", how="bowled", player_out=pad.inn["striker"], runs=0, new_batter="")
+    pad.post(action="absent_hurt", player=a[2])
+    assert pad.inn["absent"] == [a[2]]
