@@ -234,7 +234,8 @@ class CricsheetReplay:
             out = swap.get("out")
             if swap.get("role") == "batter" and out and \
                     self.ids(out) in (inn["striker"], inn["non_striker"]):
-                self._do({"kind": "retire", "player": self.ids(out), "how": "retired_hurt"})
+                self._do({"kind": "retire", "player": self.ids(out), "how": "retired_hurt",
+                          "replaced_by": self.ids(swap["in"])})
                 inn = current_innings(self.state)
 
     def _line_up(self, batter: str, non_striker: str, bowler: str, where: str) -> None:
@@ -458,12 +459,15 @@ def _cricsheet_outcome(config: MatchConfig, result: dict | None) -> dict:
     if kind == "tie":
         outcome = {"result": "tie"}
         if result.get("winner"):
-            outcome["eliminator"] = config.team(result["winner"]).name
+            key = "bowl_out" if result.get("decided_by") == "bowl_out" else "eliminator"
+            outcome[key] = config.team(result["winner"]).name
+        if result.get("method"):
+            outcome["method"] = result["method"]
         return outcome
     outcome = {"winner": config.team(result["winner"]).name}
     if result.get("innings"):
         outcome["by"] = {"innings": 1, "runs": result["margin"]}
-    else:
+    elif result.get("margin") is not None:  # an awarded match has none
         outcome["by"] = {result["unit"]: result["margin"]}
     if result.get("method"):
         outcome["method"] = result["method"]
@@ -482,11 +486,16 @@ def to_cricsheet(config: MatchConfig, actions: list[dict], info: dict) -> dict:
     state = new_state()
     innings: list[dict] = []
     last_delivery: dict | None = None
+    replacement: dict | None = None  # an injured batter replaced at the crease: on the next ball
     for action in actions:
         kind = action["kind"]
         inn = current_innings(state)
+        if kind == "retire" and action.get("replaced_by"):
+            replacement = {"role": [{"in": name(action["replaced_by"]),
+                                     "out": name(action["player"]), "reason": "injury",
+                                     "role": "batter"}]}
         if kind == "delivery":
-            over_number = inn["legal_balls"] // config.balls_per_over
+            over_number = inn["overs_done"]  # as the umpires called them
             current = innings[-1]
             if not current["overs"] or current["overs"][-1]["over"] != over_number:
                 current["overs"].append({"over": over_number, "deliveries": []})
@@ -510,22 +519,41 @@ def to_cricsheet(config: MatchConfig, actions: list[dict], info: dict) -> dict:
             ]
             if wickets:
                 delivery["wickets"] = wickets
+            if replacement:
+                delivery["replacements"], replacement = replacement, None
             current["overs"][-1]["deliveries"].append(delivery)
             last_delivery = delivery
-        elif kind == "retire" and last_delivery is not None:
+        elif kind in ("retire", "timed_out") and last_delivery is not None \
+                and not action.get("replaced_by"):  # Cricsheet hangs these on the last ball
+            how = action["how"] if kind == "retire" else "timed_out"
             last_delivery.setdefault("wickets", []).append(
-                {"kind": KIND_TO_CRICSHEET[action["how"]], "player_out": name(action["player"])})
+                {"kind": KIND_TO_CRICSHEET[how], "player_out": name(action["player"])})
+        elif kind == "penalty" and action.get("innings"):
+            penalties = innings[action["innings"] - 1].setdefault("penalty_runs", {})
+            penalties["post"] = penalties.get("post", 0) + action["runs"]
+        pending = dict(state["pending_penalties"])
         apply_in_place(config, state, action)
         if kind == "start_innings":
             started = current_innings(state)
             entry = {"team": config.team(started["batting"]).name, "overs": []}
             if started["super_over"]:
                 entry["super_over"] = True
+            if pending.get(started["batting"]):
+                entry["penalty_runs"] = {"pre": pending[started["batting"]]}
             innings.append(entry)
             last_delivery = None
+    par = (state["result"] or {}).get("par")
     for entry, inn in zip(innings, state["innings"], strict=False):
-        if inn.get("target") is not None and not inn["super_over"]:
-            entry["target"] = {"runs": inn["target"], "overs": inn["max_overs"]}
+        if inn.get("target") is not None and not inn["super_over"] and inn["max_balls"]:
+            # A result declared on D/L par when play stopped: Cricsheet's target is par + 1.
+            runs, balls = (par["runs"] + 1, par["balls"]) if par else \
+                (inn["target"], inn["max_balls"])
+            overs, part = divmod(balls, config.balls_per_over)
+            entry["target"] = {"runs": runs, "overs": float(f"{overs}.{part}") if part else overs}
+        if inn["closed"] == "declared":
+            entry["declared"] = True
+        if inn.get("absent"):
+            entry["absent_hurt"] = [name(p) for p in inn["absent"]]
     players = {team.name: [name(p) for p in team.players] for team in config.teams}
     return {
         "meta": {"data_version": "1.1.0", "created_by": "scorekeeper"},

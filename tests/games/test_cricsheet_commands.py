@@ -13,34 +13,10 @@ from games.cricsheet_export import match_to_cricsheet
 from games.cricsheet_import import cricsheet_import
 from games.models import LogEntry, Match, Player
 from games.services import match_replay_state
+from tests.games.cricsheet_deliveries import normalise as _normalise
 from tests.games.test_engine_replay import CRICSHEET, DEV_FILES, FILES
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
-
-DELIVERY_KEYS = ("batter", "non_striker", "bowler", "runs", "extras", "wickets")
-
-
-def _deliveries(data: dict) -> list[list[dict]]:
-    return [
-        [{key: d.get(key) for key in DELIVERY_KEYS} for over in inn["overs"]
-         for d in over["deliveries"]]
-        for inn in data["innings"]
-    ]
-
-
-def _normalise(data: dict) -> list[list[dict]]:
-    innings = _deliveries(data)
-    for inn in innings:
-        for d in inn:
-            d["runs"] = {k: v for k, v in d["runs"].items() if k != "non_boundary"}
-            if d["extras"]:
-                d["extras"] = {k: v for k, v in d["extras"].items() if v}
-            for w in d["wickets"] or []:
-                w["fielders"] = [{"name": f["name"]} for f in w.get("fielders", []) if "name" in f]
-                if not w["fielders"]:
-                    del w["fielders"]
-    return innings
-
 
 def test_import_cricsheet_replays_every_sample_match_exactly():
     out = StringIO()
