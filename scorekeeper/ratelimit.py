@@ -4,12 +4,17 @@ Used for the public event API and for login attempts."""
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django_redis import get_redis_connection
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+LOCAL_KEYS = 10_000  # per-process fallback buckets kept while Redis is down
 
 # KEYS[1] bucket; ARGV: capacity, refill per second, tokens wanted, now (s). Returns
 # {allowed (0/1), tokens left (floored), seconds until enough tokens (ceil)}.
@@ -49,14 +54,34 @@ class TokenBucket:
         self.capacity = per_minute
         self.rate = per_minute / 60.0
         self._script = None
+        self._local: dict[str, tuple[float, float]] = {}  # key -> (tokens, when), insertion order
 
     def take(self, key: str, tokens: int = 1) -> Decision:
         if tokens > self.capacity:
             return Decision(False, 0, math.ceil(tokens / self.rate))
-        if self._script is None:
-            self._script = get_redis_connection("default").register_script(_SCRIPT)
-        allowed, remaining, wait = self._script(
-            keys=[f"{settings.CACHES['default']['KEY_PREFIX']}:ratelimit:{self.name}:{key}"],
-            args=[self.capacity, self.rate, tokens, time.time()],
-        )
+        try:
+            if self._script is None:
+                self._script = get_redis_connection("default").register_script(_SCRIPT)
+            allowed, remaining, wait = self._script(
+                keys=[f"{settings.CACHES['default']['KEY_PREFIX']}:ratelimit:{self.name}:{key}"],
+                args=[self.capacity, self.rate, tokens, time.time()],
+            )
+        except RedisError:
+            # Redis down: limit per process instead (each process allows the full rate, so a
+            # client gets at most N x processes) rather than refuse everyone or answer 500.
+            logger.warning("Rate limit %s: Redis unavailable, limiting per process.", self.name)
+            return self._local_take(key, tokens)
         return Decision(bool(allowed), int(remaining), int(wait))
+
+    def _local_take(self, key: str, tokens: int) -> Decision:
+        now = time.monotonic()
+        held, at = self._local.pop(key, (float(self.capacity), now))
+        held = min(self.capacity, held + (now - at) * self.rate)
+        allowed = tokens <= held
+        if allowed:
+            held -= tokens
+        self._local[key] = (held, now)
+        while len(self._local) > LOCAL_KEYS:  # oldest first: bounded memory whatever comes
+            self._local.pop(next(iter(self._local)))
+        wait = 0 if allowed else math.ceil((tokens - held) / self.rate)
+        return Decision(allowed, math.floor(held), wait)

@@ -78,6 +78,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start without it
 LOGIN_URL = "login"
+CSRF_FAILURE_VIEW = "scorekeeper.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "/score/"
 LOGOUT_REDIRECT_URL = "/matches/"
 
@@ -91,16 +92,20 @@ EMBEDDED_SERVICES = sorted(_embedded)
 # --- PostgreSQL ----------------------------------------------------------------------------------
 # Django's native psycopg 3 pool; it requires CONN_MAX_AGE = 0.
 DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=20)
+DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=1.0)
 
 
 def _database(url: str) -> dict:
     config = env.db_url_config(url)
     config["ENGINE"] = "psqlextra.backend"  # django-postgres-extra: partitioned tables
     config["CONN_MAX_AGE"] = 0
+    config["CONN_HEALTH_CHECKS"] = True  # the pool checks a connection before lending it
     config.setdefault("OPTIONS", {})["pool"] = {
         "min_size": 1,
         "max_size": DATABASE_POOL_MAX_SIZE,
-        "timeout": 10,
+        # With PostgreSQL down a request gets its 503 (scorekeeper.errors) after this long,
+        # instead of hanging.
+        "timeout": DATABASE_POOL_TIMEOUT,
     }
     return config
 
@@ -121,12 +126,18 @@ CACHES = {
         "KEY_PREFIX": "sk",
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "SOCKET_CONNECT_TIMEOUT": 2,
-            "SOCKET_TIMEOUT": 2,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+            # The cache is an accelerator: with Redis down a read misses and a write is
+            # dropped (logged), so pages and scoring go on from PostgreSQL instead of failing.
+            "IGNORE_EXCEPTIONS": True,
         },
     }
 }
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+# Sessions live in PostgreSQL, where the balls are: a scorer stays logged in and can score
+# while Redis is down (the cached_db backend wrote through Redis and failed with it).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Channels ------------------------------------------------------------------------------------
 # The pub/sub layer does one Redis PUBLISH per group message and fans out inside each process;

@@ -1,9 +1,20 @@
-"""Production: refuses to start without a real SECRET_KEY; HTTPS and secure cookies."""
+"""Production: refuses to start without its servers or a real SECRET_KEY; HTTPS and secure
+cookies. It never starts the embedded development servers: a deploy missing DATABASE_URL must
+fail loudly, not write to a throwaway database."""
+
+import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+_missing = [name for name in ("DATABASE_URL", "REDIS_URL") if not os.environ.get(name)]
+if _missing:  # checked before base is imported: base starts embedded servers for missing URLs
+    raise ImproperlyConfigured(
+        f"{' and '.join(_missing)} must be set in production (the embedded development "
+        "servers never start here)."
+    )
+
+from .base import *  # noqa: E402, F403
+from .base import SECRET_KEY, env  # noqa: E402
 
 DEBUG = False
 if (

@@ -130,3 +130,15 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(client, scored_match, 
     assert response.status_code == status
     assert message in response.json()["error"]
     assert LogEntry.objects.filter(match=scored_match).count() == 3
+
+
+def test_errors_raised_before_the_view_are_json_on_the_api(scored_match):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(make_user(staff=True))
+    response = _post(strict, scored_match, {"action": {"kind": "delivery", "runs": 1}})
+    assert response.status_code == 403 and "X-CSRFToken" in response.json()["error"]
+    missing = strict.get("/api/no-such-thing")
+    assert missing.status_code == 404 and missing.json()["error"].startswith("Nothing at")
+    assert LogEntry.objects.filter(match=scored_match).count() == 3

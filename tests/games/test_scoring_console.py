@@ -75,6 +75,27 @@ def test_login_attempts_are_rate_limited(client):
     cache.clear()
 
 
+def test_admin_login_shares_the_limit_and_then_the_right_password_is_refused_too(client):
+    redis = get_redis_connection("default")
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    for key in redis.scan_iter(f"{prefix}:ratelimit:login:*"):
+        redis.delete(key)
+    staff = make_user(staff=True)
+    statuses = [client.post("/admin/login/", {"username": staff.username, "password": "no"},
+                            REMOTE_ADDR="10.7.7.8").status_code for _ in range(10)]
+    assert statuses == [200] * 10  # the form again, with its error
+    right = client.post("/admin/login/", {"username": staff.username,
+                                          "password": f"pw-{staff.username}"},
+                        REMOTE_ADDR="10.7.7.8")
+    assert right.status_code == 429 and int(right["Retry-After"]) > 0
+    assert client.get("/admin/login/", REMOTE_ADDR="10.7.7.8").status_code == 200
+    for key in redis.scan_iter(f"{prefix}:ratelimit:login:*"):
+        redis.delete(key)
+    assert client.post("/admin/login/", {"username": staff.username,
+                                         "password": f"pw-{staff.username}"},
+                       REMOTE_ADDR="10.7.7.9").status_code == 302
+
+
 def test_a_full_over_through_the_pad(client):
     match = make_match()
     client.force_login(make_user(staff=True))

@@ -43,3 +43,16 @@ def test_production_check_deploy_is_clean():
     result = run_python(code, env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL"])
+def test_production_refuses_to_start_without_its_servers(missing, tmp_path):
+    env = server_env(DJANGO_SETTINGS_MODULE="scorekeeper.settings.production",
+                     SECRET_KEY=GOOD_KEY, SCOREKEEPER_VAR_DIR=str(tmp_path))
+    env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scorekeeper")
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379")
+    env.pop(missing)
+    result = run_python(SHOW, env)
+    assert result.returncode != 0
+    assert f"{missing} must be set in production" in result.stderr
+    assert not (tmp_path / "postgres").exists() and not (tmp_path / "redis").exists()
