@@ -135,6 +135,12 @@ def match_record_action(
         if row is None:
             raise Match.DoesNotExist(f"There is no match {match.pk}.")
         seq, stored_state, stored_config, replayed_id = row
+        if replayed_id is None and idempotency_key and expected_seq != seq:
+            # We may have waited on the lock for our own first attempt (a retry racing it):
+            # the lock query's snapshot predates that commit, so look for the key again.
+            replayed_id = LogEntry.objects.filter(
+                match_id=match.pk, idempotency_key=idempotency_key).values_list(
+                "id", flat=True).first()
         if replayed_id is not None:
             first = LogEntry.objects.get(pk=replayed_id)
             if not _same_action(first.payload, action):

@@ -74,3 +74,50 @@ def test_concurrent_posts_are_recorded_once_or_refused():
     assert match.state["innings"][0]["runs"] == deliveries > THREADS
     assert sorted(LogEntry.objects.filter(match=match).values_list("seq", flat=True)) == list(
         range(1, match.seq + 1))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_retry_racing_its_own_first_request_gets_the_same_entry_not_a_409():
+    """The first request holds the match lock (slow inside its transaction); the retry with
+    the same key waits for it and must answer with the entry the first one recorded."""
+    from games.signals import action_recorded
+
+    match = make_match()
+    match_record_action(match=match, action=start_action(match))
+    match.refresh_from_db()
+    first_inside = threading.Event()
+
+    def slow(sender, **kwargs):
+        first_inside.set()
+        threading.Event().wait(0.5)  # still holding the row lock
+
+    results = {}
+
+    def attempt(name):
+        close_old_connections()
+        try:
+            mine = Match.objects.get(pk=match.pk)
+            results[name] = match_record_action(match=mine, action={"kind": "delivery",
+                                                                    "runs": 4},
+                                                expected_seq=1, idempotency_key="same-ball")
+        except Exception as error:
+            results[name] = error
+        finally:
+            connection.close()
+
+    action_recorded.connect(slow, dispatch_uid="test.slow")
+    try:
+        first = threading.Thread(target=attempt, args=("first",))
+        first.start()
+        assert first_inside.wait(5)
+        action_recorded.disconnect(dispatch_uid="test.slow")
+        retry = threading.Thread(target=attempt, args=("retry",))
+        retry.start()
+        first.join()
+        retry.join()
+    finally:
+        action_recorded.disconnect(dispatch_uid="test.slow")
+    assert results["first"].created is True
+    assert results["retry"].created is False, results["retry"]
+    assert results["retry"].entry.pk == results["first"].entry.pk
+    assert LogEntry.objects.filter(match=match, kind="delivery").count() == 1
