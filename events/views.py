@@ -11,6 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from events.services import BatchRejected, client_events_store, client_events_validate
+from scorekeeper.access import operators_only
 from scorekeeper.metrics import events_ingested, pool_stats
 from scorekeeper.ratelimit import TokenBucket
 
@@ -61,6 +62,7 @@ def ingest(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@operators_only
 def pool_health(request: HttpRequest) -> JsonResponse:
     """This process's database connection pool: size, in use, idle, waiting."""
     connection.ensure_connection()  # the pool is created with the first connection

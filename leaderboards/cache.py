@@ -20,15 +20,23 @@ def timeout_for(scope: str) -> int:
     return TIMEOUT_TOURNAMENT if scope.startswith("t:") else TIMEOUT_GLOBAL
 
 
+# Generations outlive every page cached under them (INCR keeps the TTL), so one that expires
+# and restarts at 1 can never meet a page of its first life; and no key lives for ever.
+TIMEOUT_GENERATION = 24 * 60 * 60
+
+
 def generation(scope: str) -> int:
-    return cache.get_or_set(f"lb:gen:{scope}", 1, timeout=None)
+    return cache.get_or_set(f"lb:gen:{scope}", 1, timeout=TIMEOUT_GENERATION)
 
 
 def bump(scopes) -> None:
     for scope in set(scopes):
         key = f"lb:gen:{scope}"
-        cache.add(key, 1, timeout=None)
-        cache.incr(key)
+        cache.add(key, 1, timeout=TIMEOUT_GENERATION)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired (or Redis lost it) between the two calls: start again
+            cache.add(key, 1, timeout=TIMEOUT_GENERATION)
 
 
 def _redis():

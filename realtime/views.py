@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from realtime.hub import get_hub
 from realtime.metrics import ws_metrics
 from realtime.snapshots import match_version, missed_deltas, snapshot_text
+from scorekeeper.access import operators_only
 from scorekeeper.metrics import render as render_metrics
 
 SSE_KEEPALIVE_SECONDS = 15
@@ -82,10 +83,12 @@ async def match_stream(request: HttpRequest, match_id: int) -> HttpResponse:
     return response
 
 
+@operators_only
 def ws_metrics_view(request: HttpRequest) -> JsonResponse:
     """This process's WebSocket metrics (each server process reports its own)."""
     return JsonResponse(ws_metrics.report())
 
 
+@operators_only
 def prometheus_metrics(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_metrics(), content_type=CONTENT_TYPE_LATEST)

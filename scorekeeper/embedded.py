@@ -250,6 +250,12 @@ class EmbeddedRedis:
                     "300 1",
                     "--maxclients",
                     "10000",
+                    # Bounded memory; only keys with a TTL (cache pages, rate limits, delta
+                    # buffers) may be evicted, never the broker's queues.
+                    "--maxmemory",
+                    "512mb",
+                    "--maxmemory-policy",
+                    "volatile-lru",
                 ],
                 check=True,
                 capture_output=True,

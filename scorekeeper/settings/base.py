@@ -77,6 +77,11 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start without it
+# --- Operators -----------------------------------------------------------------------------------
+# /metrics and health details: from these networks, or with the token (scorekeeper.access).
+OPERATOR_NETWORKS = env.list("OPERATOR_NETWORKS", default=["127.0.0.0/8", "::1/128"])
+OPERATOR_TOKEN = env("OPERATOR_TOKEN", default="")
+
 LOGIN_URL = "login"
 CSRF_FAILURE_VIEW = "scorekeeper.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "/score/"

@@ -2,7 +2,9 @@
 lookups from the Redis sorted set, cache invalidation by generation, and the admin."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django_redis import get_redis_connection
 
 from games.models import Player, Tournament
 from leaderboards import cache as board_cache
@@ -64,6 +66,16 @@ def test_sorting_pagination_and_errors(client, season):
     assert client.get("/tournaments/no-such-cup/").status_code == 404
     assert client.get("/leaderboards/fielding/").status_code == 404
     assert client.get("/api/players/999999").status_code == 404
+    # Filters are checked before they name a cache key: random ones create none.
+    redis = get_redis_connection("default")
+    pattern = f"{settings.CACHES['default']['KEY_PREFIX']}:*lb:gen:*"
+    before = len(list(redis.scan_iter(pattern)))
+    for junk in ("x" * 300, "T20' OR 1=1", "banana"):
+        response = client.get("/api/leaderboards/batting", {"format": junk})
+        assert response.status_code == 400 and "format must be" in response.json()["error"]
+    assert client.get("/api/leaderboards/batting", {"season": "soon"}).status_code == 400
+    assert len(list(redis.scan_iter(pattern))) == before
+    assert all(redis.ttl(key) > 0 for key in redis.scan_iter(pattern))
 
 
 def test_tables_paginate_beyond_a_hundred_rows(client):
