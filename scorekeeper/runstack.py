@@ -1,7 +1,9 @@
 """``make run``: migrate, ensure a demo login, then run the ASGI server, a Celery worker and beat.
 
-One foreground command; Ctrl-C (or SIGTERM) stops every child, then this process releases the
-embedded servers, stopping them if nothing else uses them (see ``scorekeeper.embedded``).
+One foreground command that supervises its children: a web server, worker, beat (or embedded
+server) that crashes is started again with backoff; only Ctrl-C (or SIGTERM) stops every child,
+then this process releases the embedded servers, stopping them if nothing else uses them (see
+``scorekeeper.embedded``). Production runs the same roles from ``Procfile``.
 """
 
 from __future__ import annotations
@@ -88,7 +90,18 @@ def _stop(processes: dict[str, subprocess.Popen]) -> None:
             proc.wait()
 
 
+def run_role(role: str) -> None:
+    """One role in the foreground (``python -m scorekeeper.runstack --role web``): what the
+    Procfile runs, each role supervised and scaled by the platform."""
+    commands = _children()
+    if role not in commands:
+        sys.exit(f"Unknown role {role!r}: one of {', '.join(commands)}.")
+    os.execv(commands[role][0], commands[role])
+
+
 def main() -> int:
+    if sys.argv[1:2] == ["--role"] and len(sys.argv) == 3:
+        run_role(sys.argv[2])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorekeeper.settings.local")
     import django
     from django.conf import settings
@@ -104,7 +117,8 @@ def main() -> int:
     prepare_multiprocess_dir(var_dir / "prometheus")  # /metrics reports every server process
 
     # Each child takes its own lease on the embedded servers when it loads the settings.
-    processes = {name: subprocess.Popen(cmd) for name, cmd in _children().items()}
+    supervisor = Supervisor(_children())
+    supervisor.start_all()
 
     def _terminate(signum, frame):
         raise KeyboardInterrupt
@@ -114,26 +128,82 @@ def main() -> int:
     print(f"\nScorekeeper is starting at {url}  (admin: {url}admin/ — {login})", flush=True)
     print(
         f"Servers: {', '.join(settings.EMBEDDED_SERVICES) or 'none'} embedded under var/. "
-        "Ctrl-C stops everything.\n",
+        "A crashed process is restarted; Ctrl-C stops everything.\n",
         flush=True,
     )
-    exit_code = 0
     try:
         while True:
-            for name, proc in processes.items():
-                if proc.poll() is not None and name == "demo" and proc.returncode == 0:
-                    continue  # the demo match finished; everything else keeps running
-                if proc.poll() is not None:
-                    print(f"{name} exited with {proc.returncode}; stopping the others.", flush=True)
-                    exit_code = proc.returncode or 1
-                    raise KeyboardInterrupt
+            supervisor.tend()
+            _tend_embedded(settings.EMBEDDED_SERVICES)
             time.sleep(0.5)
     except KeyboardInterrupt:
         pass
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
-        _stop(processes)
-    return exit_code
+        _stop(supervisor.processes)
+    return 0
+
+
+class Supervisor:
+    """Keeps every child running: one that exits is started again after a backoff that doubles
+    (1 s to 30 s) while it keeps failing and resets once it has run for a minute. A demo match
+    that finished (exit 0) is left finished."""
+
+    BACKOFF_MAX = 30.0
+    HEALTHY_AFTER = 60.0
+
+    def __init__(self, commands: dict[str, list[str]]):
+        self.commands = commands
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.started: dict[str, float] = {}
+        self.backoff: dict[str, float] = dict.fromkeys(commands, 1.0)
+        self.restart_at: dict[str, float] = {}
+
+    def start(self, name: str) -> None:
+        self.processes[name] = subprocess.Popen(self.commands[name])
+        self.started[name] = time.monotonic()
+        print(f"{name} started (pid {self.processes[name].pid})", flush=True)
+
+    def start_all(self) -> None:
+        for name in self.commands:
+            self.start(name)
+
+    def tend(self) -> None:
+        now = time.monotonic()
+        for name, proc in list(self.processes.items()):
+            if proc.poll() is None:
+                if now - self.started[name] > self.HEALTHY_AFTER:
+                    self.backoff[name] = 1.0
+                continue
+            if name == "demo" and proc.returncode == 0:
+                continue  # the demo match finished
+            if name not in self.restart_at:
+                delay = self.backoff[name]
+                self.restart_at[name] = now + delay
+                self.backoff[name] = min(self.BACKOFF_MAX, delay * 2)
+                print(f"{name} exited with {proc.returncode}; restarting in {delay:g} s.",
+                      flush=True)
+            elif now >= self.restart_at[name]:
+                del self.restart_at[name]
+                self.start(name)
+
+
+def _tend_embedded(names: list[str]) -> None:
+    """An embedded server that died (a crash, a kill) is started again on its port."""
+    if not names:
+        return
+    from scorekeeper.embedded import shared_services
+
+    services = shared_services()
+    servers = {"database": services.postgres, "redis": services.redis}
+    for name in names:
+        server = servers.get(name)
+        if server is not None and server.running_port() is None:
+            print(f"embedded {name} is down; starting it again.", flush=True)
+            try:
+                server.start()
+            except Exception as error:  # keep supervising; try again on the next round
+                print(f"embedded {name} did not start: {error}", flush=True)
 
 
 if __name__ == "__main__":
