@@ -61,7 +61,10 @@ def _validate_item(item, now: datetime) -> tuple[ClientEvent | None, list[str]]:
     elif len(json.dumps(payload, separators=(",", ":")).encode()) > MAX_PAYLOAD_BYTES:
         problems.append(f"payload is larger than {MAX_PAYLOAD_BYTES} bytes")
     occurred = item.get("occurred_at")
-    occurred_at = parse_datetime(occurred) if isinstance(occurred, str) else None
+    try:
+        occurred_at = parse_datetime(occurred) if isinstance(occurred, str) else None
+    except ValueError:  # well formed but impossible: 30 February
+        occurred_at = None
     if occurred_at is None:
         problems.append("occurred_at must be an ISO 8601 date-time, e.g. 2026-11-22T14:05:00Z")
     else:
@@ -70,7 +73,8 @@ def _validate_item(item, now: datetime) -> tuple[ClientEvent | None, list[str]]:
         if occurred_at > now + MAX_FUTURE or occurred_at < now - MAX_PAST:
             problems.append("occurred_at must be within the last 30 days and not in the future")
     match = item.get("match")
-    if match is not None and (not isinstance(match, int) or isinstance(match, bool) or match < 1):
+    if match is not None and (not isinstance(match, int) or isinstance(match, bool)
+                              or not 1 <= match < 2**63):
         problems.append("match must be a match id (a positive whole number) or absent")
     unknown = set(item) - {"event_type", "payload", "occurred_at", "match"}
     if unknown:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from events.services import BatchRejected, client_events_store, client_events_validate
 from scorekeeper.access import operators_only
+from scorekeeper.jsonbody import BadJSON, parse_json
 from scorekeeper.metrics import events_ingested, pool_stats
 from scorekeeper.ratelimit import TokenBucket
 
@@ -40,9 +39,9 @@ def ingest(request: HttpRequest) -> JsonResponse:
         return JsonResponse({"error": "Send events as JSON (Content-Type: application/json)."},
                             status=415)
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return JsonResponse({"error": "The body is not valid JSON."}, status=400)
+        body = parse_json(request.body)
+    except BadJSON as error:
+        return JsonResponse({"error": f"The body is not valid JSON: {error}"}, status=400)
     try:
         events = client_events_validate(body)
     except BatchRejected as rejected:

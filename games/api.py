@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -12,6 +10,7 @@ from games.models import Match
 from games.permissions import can_score
 from games.selectors import log_entry_payload, match_get, match_log_since, match_payload
 from games.services import IdempotencyConflict, StaleState, match_record_action
+from scorekeeper.jsonbody import BadJSON, parse_json
 
 
 def _error(status: int, message: str, **extra) -> JsonResponse:
@@ -48,6 +47,8 @@ def match_log(request: HttpRequest, match_id: int) -> JsonResponse:
         return _error(404, f"There is no match {match_id}.")
     try:
         since = int(request.GET.get("since", 0))
+        if not 0 <= since <= 2**31:
+            raise ValueError(since)
     except ValueError:
         return _error(400, "'since' must be a whole number (a sequence number from the log).")
     return JsonResponse({"match": match.pk, "seq": match.seq,
@@ -67,9 +68,9 @@ def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
     if request.content_type != "application/json":
         return _error(415, "Send the action as JSON (Content-Type: application/json).")
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "The request body is not valid JSON.")
+        body = parse_json(request.body)
+    except BadJSON as error:
+        return _error(400, f"The request body is not valid JSON: {error}")
     if not isinstance(body, dict) or not isinstance(body.get("action"), dict):
         return _error(400, "Send an object with an 'action' object.")
     expected_seq = body.get("expected_seq")

@@ -7,6 +7,8 @@ from django.contrib.auth import get_user_model
 
 from games.models import Match, Tournament
 
+NAME_MAX = 120  # Player.name
+
 
 def _names(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
@@ -64,6 +66,8 @@ class MatchSetupForm(forms.Form):
                 self.add_error(field, f"Enter {size} players, one per line ({len(names)} given).")
             elif len(set(names)) != len(names):
                 self.add_error(field, "A name appears twice; add an initial to tell them apart.")
+            elif any(len(name) > NAME_MAX for name in names):
+                self.add_error(field, f"A name is longer than {NAME_MAX} characters.")
             data[field] = names
         return data
 

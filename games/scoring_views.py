@@ -177,7 +177,9 @@ def _record_from_post(request: HttpRequest, match: Match, forced: dict | None = 
         return "This form is missing its state number; reload the page."
     if action is None:
         return "Choose one of the buttons on the pad."
-    key = post.get("idempotency_key", "")[:60] or None
+    key = post.get("idempotency_key", "") or None
+    if key is not None and len(key) > 60:
+        return "This form's key is too long; reload the page."
     error = _record(request, match, action, expected, key)
     incoming = post.get("new_batter") if post.get("action") == "wicket" else None
     if error is None and incoming and match.seq == expected + 1 \

@@ -12,6 +12,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from realtime.hub import get_hub
 from realtime.metrics import ws_metrics
 from realtime.snapshots import match_version, missed_deltas, snapshot_text
+from scorekeeper.jsonbody import BadJSON, parse_json
 
 SEND_BUFFER = 256  # deltas queued for one fan before it is dropped (it will resume with since)
 CLOSE_NOT_FOUND = 4404
@@ -116,9 +117,9 @@ class MatchConsumer(AsyncWebsocketConsumer):
 
     async def receive(self, text_data=None, bytes_data=None):
         try:
-            message = json.loads(text_data or "")
+            message = parse_json((text_data or "").encode())
             kind = message["type"]
-        except (ValueError, TypeError, KeyError):
+        except (BadJSON, TypeError, KeyError):
             await self._error("Send JSON like {\"type\": \"resync\", \"since\": 12}.")
             return
         if kind == "resync":
