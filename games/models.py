@@ -202,7 +202,7 @@ class Match(models.Model):
     class Meta:
         ordering = ["-start_date", "-id"]
         verbose_name_plural = "matches"
-        indexes = [models.Index(fields=["status"])]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
         when = f", {self.start_date}" if self.start_date else ""

@@ -18,8 +18,11 @@ SSE_KEEPALIVE_SECONDS = 15
 SSE_BUFFER = 256
 
 
+SNAPSHOT_PREFIX = '{"type":"snapshot"'
+
+
 def _event(version: int, text: str) -> bytes:
-    kind = "snapshot" if text.startswith('{"type":"snapshot"') else "delta"
+    kind = "snapshot" if text.startswith(SNAPSHOT_PREFIX) else "delta"
     return f"id: {version}\nevent: {kind}\ndata: {text}\n\n".encode()
 
 
@@ -59,9 +62,9 @@ async def _stream(match_id: int, since: int | None):
                 continue
             if version <= sent:
                 continue
-            if version != sent + 1:
+            if version != sent + 1 and not text.startswith(SNAPSHOT_PREFIX):
                 return  # out of order: end the stream; EventSource reconnects with Last-Event-ID
-            yield _event(version, text)
+            yield _event(version, text)  # a delta in order, or a snapshot (the relay's)
             sent = version
     finally:
         with contextlib.suppress(Exception):

@@ -69,6 +69,7 @@ def _children() -> dict[str, list[str]]:
         "web": uvicorn_command(HOST, PORT),
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
+        "relay": [sys.executable, "manage.py", "relay_deltas"],
     }
     if os.environ.get("DEMO", "1") != "0":
         children["demo"] = [sys.executable, "manage.py", "demo_match",

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import http.cookiejar
+import json
+import re
 import subprocess
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 
 from django.conf import settings
@@ -44,3 +49,32 @@ def stop_server(proc: subprocess.Popen) -> None:
         proc.wait(timeout=15)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+class Browser:
+    """A scorer's HTTP client: cookies, the CSRF token, JSON posts."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def login(self, username: str, password: str) -> None:
+        page = self.opener.open(f"{self.base}/accounts/login/").read().decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        body = urllib.parse.urlencode({"username": username, "password": password,
+                                       "csrfmiddlewaretoken": token}).encode()
+        self.opener.open(urllib.request.Request(f"{self.base}/accounts/login/", data=body))
+
+    def post_json(self, path: str, payload: dict) -> tuple[int, object, dict]:
+        request = urllib.request.Request(
+            f"{self.base}{path}", data=json.dumps(payload).encode(), method="POST",
+            headers={"Content-Type": "application/json", "X-CSRFToken": self.csrf()})
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.headers, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, json.loads(error.read())

@@ -6,16 +6,10 @@ relay cuts every connection at once, as a crashed or partitioned database does, 
 the suite's PostgreSQL down; starting it again is the database coming back.
 """
 
-import http.cookiejar
-import json
-import re
 import signal
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 
 import pytest
 from django.conf import settings
@@ -24,7 +18,7 @@ from games.models import LogEntry
 from scorekeeper.embedded import _free_port
 from tests.conftest import ROOT
 from tests.games.factories import make_match, make_user, start_action
-from tests.servers import child_env, start_server, stop_server
+from tests.servers import Browser, child_env, start_server, stop_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
@@ -55,35 +49,6 @@ def _start_relay(listen: int) -> subprocess.Popen:
                             text=True)
     assert proc.stdout.readline().strip() == "ready"
     return proc
-
-
-class Browser:
-    """A scorer's HTTP client: cookies, the CSRF token, JSON posts."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
-
-    def csrf(self) -> str:
-        return next(c.value for c in self.jar if c.name == "csrftoken")
-
-    def login(self, username: str, password: str) -> None:
-        page = self.opener.open(f"{self.base}/accounts/login/").read().decode()
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        body = urllib.parse.urlencode({"username": username, "password": password,
-                                       "csrfmiddlewaretoken": token}).encode()
-        self.opener.open(urllib.request.Request(f"{self.base}/accounts/login/", data=body))
-
-    def post_json(self, path: str, payload: dict) -> tuple[int, object, dict]:
-        request = urllib.request.Request(
-            f"{self.base}{path}", data=json.dumps(payload).encode(), method="POST",
-            headers={"Content-Type": "application/json", "X-CSRFToken": self.csrf()})
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.headers, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, error.headers, json.loads(error.read())
 
 
 def test_scoring_answers_503_fast_while_the_database_is_gone_and_recovers_by_itself():
