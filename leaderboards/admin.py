@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 
 from games.admin import TournamentAdmin
 from games.models import Tournament
-from leaderboards.models import BattingRecord, BowlingRecord, Standing
+from leaderboards.models import BattingRecord, BowlingRecord, SetAsideMatch, Standing
 from leaderboards.services import leaderboards_rebuild_tournament
 from scorekeeper.admin import ReadOnlyAdmin
 
@@ -53,3 +53,9 @@ class TournamentBoardsAdmin(TournamentAdmin):
             leaderboards_rebuild_tournament(tournament=tournament)
         self.message_user(request, f"Rebuilt {queryset.count()} tournament board(s); the global "
                                    "boards follow on their next run.", messages.SUCCESS)
+
+
+@admin.register(SetAsideMatch)
+class SetAsideMatchAdmin(ReadOnlyAdmin):
+    list_display = ["match", "error", "at"]
+    search_fields = ["error"]

@@ -185,3 +185,21 @@ class DirtyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope} {self.kind} {self.key}"
+
+
+class SetAsideMatch(models.Model):
+    """A match whose contribution could not be computed or stored: left out of every board
+    (the others are counted) until its error is fixed and the boards are rebuilt."""
+
+    match = models.OneToOneField("games.Match", on_delete=models.CASCADE,
+                                 related_name="set_aside")
+    error = models.TextField()
+    at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = "match set aside"
+        verbose_name_plural = "matches set aside"
+
+    def __str__(self) -> str:
+        return f"{self.match}: {self.error[:80]}"

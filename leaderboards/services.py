@@ -10,6 +10,7 @@ incremented, under a per-scope lock. Caches and rank sets follow after commit.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 
 from django.db import connection, transaction
@@ -18,9 +19,12 @@ from games.models import Match
 from leaderboards import aggregate
 from leaderboards import cache as board_cache
 from leaderboards.contribution import format_key, match_contribution
-from leaderboards.models import DirtyKey, MatchBatting, MatchBowling, MatchTeam
+from leaderboards.models import DirtyKey, MatchBatting, MatchBowling, MatchTeam, SetAsideMatch
 from leaderboards.scopes import DEFAULT_POINTS, global_scopes, parse, tournament_scope
 from leaderboards.selectors import contribution_keys
+from scorekeeper.metrics import matches_set_aside
+
+logger = logging.getLogger(__name__)
 
 LEADERBOARD_EVENTS = ("match_completed", "delivery_corrected", "delivery_undone")
 KINDS = ("team", "batting", "bowling")
@@ -63,15 +67,16 @@ def _replace_contributions(match_ids: list[int]) -> dict[str, dict[str, set[int]
         old.delete()
     matches = Match.objects.filter(pk__in=match_ids).select_related("tournament")
     new_rows: dict[str, list[dict]] = {kind: [] for kind in KINDS}
+    set_aside: dict[int, str] = {}
     for match in matches:
-        config = match.engine_config()
-        meta = {"match_id": match.pk, "tournament_id": match.tournament_id,
-                "season": _season(match), "format": format_key(config)}
-        rows = match_contribution(config, match.state or {}, meta=meta,
-                                  knockout=bool(match.stage))
-        new_rows["team"] += rows.teams
-        new_rows["batting"] += rows.batting
-        new_rows["bowling"] += rows.bowling
+        try:
+            rows = _contribution_rows(match)
+        except Exception as error:  # one bad match must not freeze every board
+            set_aside[match.pk] = f"{type(error).__name__}: {error}"
+            continue
+        for kind, items in rows.items():
+            new_rows[kind] += items
+    _record_set_aside(match_ids, set_aside)
     for kind, items in new_rows.items():
         _copy(_CONTRIBUTIONS[kind], items)
         touch(items, kind)
@@ -132,6 +137,45 @@ def _mark_dirty(touched: dict[str, dict[str, set[int]]]) -> None:
             "INSERT INTO leaderboards_dirtykey (scope, kind, key) SELECT * FROM unnest("
             "%s::varchar[], %s::varchar[], %s::bigint[]) ON CONFLICT DO NOTHING",
             [scopes, kinds, keys])
+
+
+def _contribution_rows(match: Match) -> dict[str, list[dict]]:
+    """A match's rows for each contribution table, checked against the tables' bounds before
+    they are written (a COPY refused by a check would fail the whole batch)."""
+    config = match.engine_config()
+    meta = {"match_id": match.pk, "tournament_id": match.tournament_id,
+            "season": _season(match), "format": format_key(config)}
+    rows = match_contribution(config, match.state or {}, meta=meta, knockout=bool(match.stage))
+    by_kind = {"team": rows.teams, "batting": rows.batting, "bowling": rows.bowling}
+    for kind, items in by_kind.items():
+        for row in items:
+            _check_row(_CONTRIBUTIONS[kind], row)
+    return by_kind
+
+
+_LIMITS = {"PositiveSmallIntegerField": 32767, "PositiveIntegerField": 2147483647}
+
+
+def _check_row(model, row: dict) -> None:
+    for field in model._meta.concrete_fields:
+        limit = _LIMITS.get(field.get_internal_type())
+        value = row.get(field.attname)
+        if limit is not None and value is not None and not (
+                isinstance(value, int) and 0 <= value <= limit):
+            raise ValueError(f"{model.__name__}.{field.name} would be {value!r}")
+
+
+def _record_set_aside(match_ids: list[int], set_aside: dict[int, str]) -> None:
+    """Note the matches left out (admin lists them, a metric counts them) and clear the note
+    of those that now pass."""
+    SetAsideMatch.objects.filter(match_id__in=match_ids).exclude(
+        match_id__in=list(set_aside)).delete()
+    for match_id, error in set_aside.items():
+        logger.error("Leaderboards: match %s set aside: %s", match_id, error)
+        SetAsideMatch.objects.update_or_create(match_id=match_id, defaults={"error": error})
+    if set_aside:
+        count = len(set_aside)
+        transaction.on_commit(lambda: matches_set_aside.inc(count))
 
 
 def leaderboards_process_events(*, batch: int = 200) -> int:
@@ -228,4 +272,5 @@ def leaderboards_rebuild() -> dict:
             for kind in KINDS:
                 aggregate.recompute(parse(scope_key), kind, None, _points(scope_key))
         transaction.on_commit(lambda: (board_cache.bump(scopes), board_cache.rank_clear()))
-    return {"matches": len(ids), "scopes": len(scopes)}
+        aside = list(SetAsideMatch.objects.values_list("match_id", "error"))
+    return {"matches": len(ids) - len(aside), "scopes": len(scopes), "set_aside": aside}

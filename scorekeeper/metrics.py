@@ -24,6 +24,8 @@ http_responses = Counter("scorekeeper_http_responses", "HTTP responses by status
 cache_lookups = Counter("scorekeeper_cache_lookups", "Cache lookups by cache and outcome",
                         ["cache", "outcome"])
 events_ingested = Counter("scorekeeper_events_ingested", "Events stored", ["source"])
+matches_set_aside = Counter("scorekeeper_matches_set_aside",
+                            "Matches the leaderboards could not count (see admin)")
 
 
 def cache_lookup(cache: str, hit: bool) -> None:

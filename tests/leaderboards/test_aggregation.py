@@ -155,3 +155,42 @@ def test_completing_a_match_starts_a_real_aggregation_task():
             time.sleep(0.2)
     winner = Standing.objects.get(scope=scope, won=1)
     assert winner.team_id in (match.team_a_id, match.team_b_id) and winner.points == 2
+
+
+@pytest.mark.django_db
+def test_a_match_that_cannot_be_counted_is_set_aside_and_every_other_one_counts(
+        django_capture_on_commit_callbacks):
+    """A poisoned state (a negative D/L par, as an older release accepted) no longer freezes
+    every board: the match is set aside with its error, counted by a metric and listed by the
+    rebuild, and the other matches are counted."""
+    from games.models import Match
+    from leaderboards.models import SetAsideMatch
+    from scorekeeper.metrics import matches_set_aside
+
+    cup = Tournament.objects.create(name="Poison Cup", season="2026")
+    good = completed_match([1, 4, 0, 2, 6, 1, 3], tournament=cup)
+    bad = completed_match([2, 2, 0, 1, 4, 1, 0], tournament=cup)
+    state = bad.state
+    state["result"] = {"kind": "won", "winner": str(bad.team_a_id), "margin": 3, "unit": "runs",
+                       "method": "D/L", "par": {"runs": -5, "overs": 2, "balls": 12}}
+    Match.objects.filter(pk=bad.pk).update(state=state)
+    counted_before = matches_set_aside._value.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _aggregate()
+    assert matches_set_aside._value.get() == counted_before + 1
+    scope = tournament_scope(cup.pk)
+    assert MatchTeam.objects.filter(match_id=good.pk).count() == 2
+    assert not MatchTeam.objects.filter(match_id=bad.pk).exists()
+    aside = SetAsideMatch.objects.get(match_id=bad.pk)
+    assert "runs_for" in aside.error or "-5" in aside.error
+    assert Standing.objects.filter(scope=scope).count() == 2  # the good match's sides
+    assert not Event.objects.filter(event_type="match_completed", processed_at=None).exists()
+    done = leaderboards_rebuild()
+    assert done["set_aside"] == [(bad.pk, aside.error)] and done["matches"] >= 1
+
+    state["result"]["par"]["runs"] = 25  # fixed: the next rebuild counts it and clears the note
+    Match.objects.filter(pk=bad.pk).update(state=state)
+    leaderboards_rebuild()
+    assert not SetAsideMatch.objects.exists()
+    assert MatchTeam.objects.filter(match_id=bad.pk).count() == 2

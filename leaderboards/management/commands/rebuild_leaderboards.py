@@ -15,3 +15,5 @@ class Command(BaseCommand):
         done = leaderboards_rebuild()
         self.stdout.write(f"Rebuilt {done['scopes']} boards from {done['matches']} matches in "
                           f"{time.perf_counter() - started:.1f} s.")
+        for match_id, error in done["set_aside"]:
+            self.stdout.write(f"Set aside (not on any board): match {match_id}: {error}")
