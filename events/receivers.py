@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from events.services import domain_events_record
 from games.engine.scorecard import innings_summary, scorecard
-from games.signals import action_recorded
+from games.signals import action_recorded, players_merged
 from scorekeeper.metrics import events_ingested
 
 ENDED = ("completed", "abandoned")
@@ -56,3 +56,10 @@ def record_domain_events(sender, match, entry, before, after, config, **kwargs):
         domain_events_record(match_id=match.pk, actor=actor, events=events)
         count = len(events)
         transaction.on_commit(lambda: events_ingested.labels("domain").inc(count))
+
+
+@receiver(players_merged, dispatch_uid="events.players_merged")
+def record_players_merged(sender, keep, match_ids, **kwargs):
+    for match_id in match_ids:  # one per match: the boards recompute each one's contribution
+        domain_events_record(match_id=match_id, actor="system",
+                             events=[("players_merged", {"keep": keep.pk})])

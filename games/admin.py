@@ -13,6 +13,7 @@ from games.models import (
     Team,
     Tournament,
 )
+from games.players import player_merge
 from games.services import match_record_action, match_refresh_config
 from scorekeeper.admin import ReadOnlyAdmin
 
@@ -50,6 +51,22 @@ class PlayerAdmin(admin.ModelAdmin):
     list_display = ["name", "cricsheet_id"]
     search_fields = ["name", "cricsheet_id", "aliases__name"]
     inlines = [PlayerAliasInline]
+    actions = ["merge"]
+
+    @admin.action(description="Merge the selected players into one (the one with a Cricsheet "
+                              "id, else the oldest)")
+    def merge(self, request, queryset):
+        players = sorted(queryset, key=lambda p: (p.cricsheet_id is None, p.pk))
+        if len(players) < 2:
+            self.message_user(request, "Select at least two players to merge.", messages.ERROR)
+            return
+        try:
+            matches = player_merge(keep=players[0], duplicates=players[1:])
+        except engine.IllegalAction as error:
+            self.message_user(request, error.message, messages.ERROR)
+            return
+        self.message_user(request, f"Merged {len(players) - 1} into {players[0].name}; "
+                                   f"{len(matches)} match(es) now name them as one.")
 
 
 class MatchPlayerInline(admin.TabularInline):

@@ -9,3 +9,6 @@ back action leaves nothing behind; a receiver that publishes must use ``transact
 from django.dispatch import Signal
 
 action_recorded = Signal()
+# Sent inside ``games.players.player_merge``'s transaction with ``keep`` and ``match_ids``: the
+# matches whose logs now name another player (their contributions must be recomputed).
+players_merged = Signal()

@@ -26,7 +26,8 @@ from scorekeeper.metrics import matches_set_aside
 
 logger = logging.getLogger(__name__)
 
-LEADERBOARD_EVENTS = ("match_completed", "delivery_corrected", "delivery_undone")
+LEADERBOARD_EVENTS = ("match_completed", "delivery_corrected", "delivery_undone",
+                      "players_merged")
 KINDS = ("team", "batting", "bowling")
 _CONTRIBUTIONS = {"team": MatchTeam, "batting": MatchBatting, "bowling": MatchBowling}
 

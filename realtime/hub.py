@@ -12,9 +12,16 @@ import asyncio
 import contextlib
 from typing import Protocol
 
+import redis.asyncio
 from channels.layers import get_channel_layer
+from django.conf import settings
+from redis.exceptions import RedisError
 
 from games.models import match_group_name
+from realtime.snapshots import snapshot_text
+
+WATCH_INTERVAL = 1.0  # seconds between the hub's pings of Redis
+WATCH_TIMEOUT = 0.5
 
 
 class Fan(Protocol):
@@ -27,6 +34,7 @@ class MatchHub:
         self.fans: dict[int, set[Fan]] = {}
         self.channel: str | None = None
         self._task: asyncio.Task | None = None
+        self._watch: asyncio.Task | None = None
         self._lock = asyncio.Lock()
 
     async def subscribe(self, match_id: int, fan: Fan) -> None:
@@ -35,6 +43,7 @@ class MatchHub:
             if self.channel is None:
                 self.channel = await self.layer.new_channel("hub.")
                 self._task = asyncio.create_task(self._run())
+                self._watch = asyncio.create_task(self._watch_redis())
             fans = self.fans.get(match_id)
             if fans is None:
                 fans = self.fans[match_id] = set()
@@ -57,6 +66,32 @@ class MatchHub:
             message = await self.layer.receive(self.channel)
             for fan in tuple(self.fans.get(message.get("match"), ())):
                 fan.offer(message["v"], message["text"])
+
+    async def _watch_redis(self) -> None:
+        """Pub/sub keeps nothing for a subscriber that was away: when Redis answers again after
+        failing, give every local fan its match's snapshot from the database (a fan already at
+        that version ignores it), so no fan stays behind what was committed meanwhile."""
+        client = redis.asyncio.Redis.from_url(
+            settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["address"],
+            socket_connect_timeout=WATCH_TIMEOUT, socket_timeout=WATCH_TIMEOUT)
+        healthy = True
+        while True:
+            await asyncio.sleep(WATCH_INTERVAL)
+            try:
+                await client.ping()
+            except (RedisError, OSError):
+                healthy = False
+                continue
+            if not healthy:
+                healthy = True
+                await self._resync_all()
+
+    async def _resync_all(self) -> None:
+        for match_id in tuple(self.fans):
+            with contextlib.suppress(Exception):  # a match deleted meanwhile: nothing to send
+                version, text = await snapshot_text(match_id)
+                for fan in tuple(self.fans.get(match_id, ())):
+                    fan.offer(version, text)
 
 
 _hubs: dict[asyncio.AbstractEventLoop, MatchHub] = {}
