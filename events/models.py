@@ -79,3 +79,15 @@ class EventRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} #{self.id}"
+
+
+class ClientBatch(models.Model):
+    """A client's batch id, stored with its events in one transaction: a retried batch (the
+    202 was lost) is answered, not stored again."""
+
+    batch_id = models.CharField(max_length=64, unique=True)
+    accepted = models.PositiveIntegerField()
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return self.batch_id

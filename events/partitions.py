@@ -19,6 +19,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection, transaction
 
+from events.models import ClientBatch
+
 logger = logging.getLogger(__name__)
 
 TABLE = "events_event"
@@ -122,6 +124,9 @@ def _archive(cursor, partition: Partition, archive_dir: Path) -> Path:
     return path
 
 
+BATCH_IDS_KEPT = timedelta(days=7)
+
+
 def rotate(*, now: datetime | None = None, months_ahead: int = 3,
            retention_days: int | None = None, archive_dir: Path | None = None) -> dict:
     """Create this month and ``months_ahead`` more; archive then drop months past retention.
@@ -147,6 +152,8 @@ def rotate(*, now: datetime | None = None, months_ahead: int = 3,
             cursor.execute(f'DROP TABLE "{partition.name}"')
             dropped.append({"partition": partition.name, "rows": partition.rows,
                             "archive": str(path)})
+        # Batch ids only guard retries, which come within minutes: a week is plenty.
+        ClientBatch.objects.filter(received_at__lt=now - BATCH_IDS_KEPT).delete()
     for name in created:
         logger.info("events: created partition %s", name)
     for item in dropped:

@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from events.models import Event
+from events.models import ClientBatch, Event
 
 MAX_BATCH = 100
 MAX_PAYLOAD_BYTES = 8 * 1024
@@ -106,14 +106,25 @@ def client_events_validate(body) -> list[ClientEvent]:
     return events
 
 
-def client_events_store(*, events: list[ClientEvent], actor: str) -> int:
-    """Write a validated batch with one COPY and commit; returns how many were stored."""
+def client_events_store(*, events: list[ClientEvent], actor: str,
+                        batch_id: str | None = None) -> tuple[int, bool]:
+    """Write a validated batch with one COPY and commit: (events stored, replayed). With a
+    ``batch_id`` already stored, nothing is written and the first answer is given again."""
     sql = f"COPY {Event._meta.db_table} {_COPY_COLUMNS} FROM STDIN"
-    with transaction.atomic(), connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
-        for event in events:
-            copy.write_row((event.event_type, Event.Source.CLIENT, actor, event.match_id,
-                            json.dumps(event.payload), event.occurred_at))
-    return len(events)
+    with transaction.atomic():
+        if batch_id is not None:
+            with connection.cursor() as cursor:  # waits for a racing first attempt to commit
+                cursor.execute(
+                    f"INSERT INTO {ClientBatch._meta.db_table} (batch_id, accepted, received_at)"
+                    " VALUES (%s, %s, now()) ON CONFLICT (batch_id) DO NOTHING RETURNING id",
+                    [batch_id, len(events)])
+                if cursor.fetchone() is None:
+                    return ClientBatch.objects.get(batch_id=batch_id).accepted, True
+        with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+            for event in events:
+                copy.write_row((event.event_type, Event.Source.CLIENT, actor, event.match_id,
+                                json.dumps(event.payload), event.occurred_at))
+    return len(events), False
 
 
 def domain_events_record(*, match_id: int | None, actor: str,

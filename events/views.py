@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
@@ -31,6 +33,9 @@ def _actor(request: HttpRequest) -> str:
     return f"client:{client}" if client else "anonymous"
 
 
+BATCH_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
 @csrf_exempt  # a public, cookie-less API for apps: no session, so no CSRF to forge
 @require_POST
 def ingest(request: HttpRequest) -> JsonResponse:
@@ -42,6 +47,11 @@ def ingest(request: HttpRequest) -> JsonResponse:
         body = parse_json(request.body)
     except BadJSON as error:
         return JsonResponse({"error": f"The body is not valid JSON: {error}"}, status=400)
+    batch_id = request.headers.get("Idempotency-Key")
+    if batch_id is not None and not BATCH_ID.fullmatch(batch_id):
+        return JsonResponse({"error": "Idempotency-Key must be 8 to 64 letters, digits, '-' or "
+                                      "'_' (one per batch; the same for its retries)."},
+                            status=400)
     try:
         events = client_events_validate(body)
     except BatchRejected as rejected:
@@ -55,9 +65,11 @@ def ingest(request: HttpRequest) -> JsonResponse:
                       f"Retry after {decision.retry_after} s."}, status=429)
         response["Retry-After"] = str(decision.retry_after)
         return response
-    accepted = client_events_store(events=events, actor=_actor(request))
-    events_ingested.labels("client").inc(accepted)
-    return JsonResponse({"accepted": accepted}, status=202)
+    accepted, replayed = client_events_store(events=events, actor=_actor(request),
+                                             batch_id=batch_id)
+    if not replayed:
+        events_ingested.labels("client").inc(accepted)
+    return JsonResponse({"accepted": accepted, "replayed": replayed}, status=202)
 
 
 @require_GET

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import time
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -13,6 +14,9 @@ from realtime.hub import get_hub
 from realtime.metrics import ws_metrics
 from realtime.snapshots import match_version, missed_deltas, snapshot_text
 from scorekeeper.jsonbody import BadJSON, parse_json
+
+RESYNC_LIMIT = 5  # per fan
+RESYNC_WINDOW = 10.0  # seconds
 
 SEND_BUFFER = 256  # deltas queued for one fan before it is dropped (it will resume with since)
 CLOSE_NOT_FOUND = 4404
@@ -39,6 +43,7 @@ class MatchConsumer(AsyncWebsocketConsumer):
         self.writer: asyncio.Task | None = None
         self.subscribed = False
         self.dropped = False
+        self.resyncs: list[float] = []  # when this fan last asked to resync
         await self.accept()
         ws_metrics.connected()
         if await match_version(self.match_id) is None:
@@ -123,6 +128,13 @@ class MatchConsumer(AsyncWebsocketConsumer):
             await self._error("Send JSON like {\"type\": \"resync\", \"since\": 12}.")
             return
         if kind == "resync":
+            now = time.monotonic()
+            self.resyncs = [t for t in self.resyncs if now - t < RESYNC_WINDOW][-RESYNC_LIMIT:]
+            if len(self.resyncs) >= RESYNC_LIMIT:  # each one reads the database or a buffer
+                await self._error(f"At most {RESYNC_LIMIT} resyncs in {RESYNC_WINDOW:g} s; "
+                                  "wait a moment.")
+                return
+            self.resyncs.append(now)
             since = _version(message.get("since"))
             if since is None and message.get("since") is not None:
                 await self._error("'since' must be a version number you received.")

@@ -39,7 +39,8 @@ def _fresh_limits():
 def test_a_batch_is_stored_before_the_202(client):
     response = _post(client, [_event(), _event(event_type="app.launch", match=None)],
                      ip="10.0.0.1")
-    assert response.status_code == 202 and response.json() == {"accepted": 2}
+    assert response.status_code == 202
+    assert response.json() == {"accepted": 2, "replayed": False}
     stored = Event.objects.filter(source="client").order_by("id")
     assert [e.event_type for e in stored] == ["page.view", "app.launch"]
     assert stored[0].payload == {"path": "/matches/1/"} and stored[0].actor == "anonymous"
@@ -102,3 +103,19 @@ def test_pool_health(client):
     body = client.get("/api/health/pool").json()
     assert set(body) == {"min_size", "max_size", "size", "in_use", "idle", "waiting"}
     assert body["max_size"] >= body["size"] >= body["in_use"] >= 0
+
+
+def test_a_retried_batch_with_its_batch_id_is_stored_once(client):
+    batch = [_event(), _event(event_type="app.launch")]
+    headers = {"HTTP_IDEMPOTENCY_KEY": "batch-7f3a9c21"}
+    first = client.post("/api/events", json.dumps(batch), content_type="application/json",
+                        REMOTE_ADDR="10.0.0.3", **headers)
+    again = client.post("/api/events", json.dumps(batch), content_type="application/json",
+                        REMOTE_ADDR="10.0.0.3", **headers)
+    assert first.json() == {"accepted": 2, "replayed": False}
+    assert again.status_code == 202 and again.json() == {"accepted": 2, "replayed": True}
+    assert Event.objects.filter(source="client").count() == 2
+    bad = client.post("/api/events", json.dumps(batch), content_type="application/json",
+                      HTTP_IDEMPOTENCY_KEY="x y")
+    assert bad.status_code == 400 and "Idempotency-Key" in bad.json()["error"]
+    assert Event.objects.filter(source="client").count() == 2

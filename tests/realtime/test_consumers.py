@@ -181,3 +181,20 @@ async def test_a_fan_that_cannot_keep_up_is_dropped_not_buffered_forever(match, 
     assert consumer.queue.qsize() == 0  # nothing keeps piling up for it
     assert match.pk not in hub.fans  # no longer fed
     assert ws_metrics.slow_disconnects == slow_before + 1
+
+
+async def test_resyncs_are_limited_per_fan(match):
+    from realtime.consumers import RESYNC_LIMIT
+
+    await _record(match, start_action(match))
+    fan = await _connect(match.pk)
+    await fan.receive_json_from(timeout=5)
+    for _ in range(RESYNC_LIMIT):
+        await fan.send_json_to({"type": "resync", "since": 0})
+        assert (await fan.receive_json_from(timeout=5))["type"] in ("snapshot", "delta")
+    await fan.send_json_to({"type": "resync", "since": 0})
+    refused = await fan.receive_json_from(timeout=5)
+    assert refused["type"] == "error" and "resyncs" in refused["message"]
+    await fan.send_json_to({"type": "ping"})
+    assert (await fan.receive_json_from(timeout=5))["type"] == "pong"
+    await fan.disconnect()
