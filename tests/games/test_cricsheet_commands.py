@@ -46,8 +46,9 @@ def _log(match):
 
 
 # One of each kind (the per-action path costs seconds for a Test: the bulk one is the fast one).
-SAMPLE = [next(p for p in DEV_FILES if p.parent.name == kind)
-          for kind in ("ipl", "t20i", "odi", "odm", "wbb", "test")]
+SAMPLE = [path for kind in ("ipl", "t20i", "odi", "odm", "wbb", "test")
+          for path in [p for p in DEV_FILES if p.parent.name == kind][:1]]  # the set's absence
+# fails test_the_sample_is_there, not the collection
 
 
 @pytest.mark.parametrize("path", SAMPLE, ids=lambda p: f"{p.parent.name}-{p.stem}")
