@@ -27,10 +27,15 @@ def test_every_screen_renders(staff_client):
                 "/admin/games/match/?status=live", f"/admin/games/match/{match.pk}/change/",
                 "/admin/games/logentry/?kind=start_innings", "/admin/events/eventrecord/",
                 "/admin/events/eventrecord/partitions/",
-                "/admin/django_celery_beat/periodictask/"]:
+                "/admin/django_celery_beat/periodictask/", "/admin/games/playingconditions/",
+                "/admin/games/playingconditions/?competition=ipl",
+                f"/admin/games/player/{match.a_ids[0]}/change/",
+                "/admin/leaderboards/setasidematch/"]:
         assert staff_client.get(url).status_code == 200, url
     page = staff_client.get("/admin/django_celery_beat/periodictask/").content.decode()
     assert "Rotate event partitions" in page  # the schedule staff can see and edit
+    conditions = staff_client.get("/admin/games/playingconditions/").content.decode()
+    assert "ICC T20I (free hits after every no-ball)" in conditions  # the seeded presets
 
 
 def test_log_and_events_are_read_only(staff_client):

@@ -51,7 +51,10 @@ class Command(BaseCommand):
         actions = _actions(match, data)
         self.stdout.write(f"Demo match: {match} — watch it at {url}/matches/{match.pk}/ "
                           f"(one action every {pace:g} s; DEMO=0 turns this off)")
-        for action in actions[match.seq:]:  # resume where an earlier run stopped
-            time.sleep(pace)
-            match_record_action(match=match, action=action, expected_seq=match.seq)
+        try:
+            for action in actions[match.seq:]:  # resume where an earlier run stopped
+                time.sleep(pace)
+                match_record_action(match=match, action=action, expected_seq=match.seq)
+        except KeyboardInterrupt:  # Ctrl-C on make run: a quiet stop; the next run resumes
+            return
         self.stdout.write(f"Demo match finished: {match.result_text}")

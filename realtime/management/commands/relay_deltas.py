@@ -1,3 +1,5 @@
+import contextlib
+
 from django.core.management.base import BaseCommand
 
 from realtime.relay import relay_forever
@@ -11,4 +13,5 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between rounds")
 
     def handle(self, *args, interval, **options):
-        relay_forever(interval=interval)
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C on make run: a quiet stop
+            relay_forever(interval=interval)
