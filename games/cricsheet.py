@@ -54,13 +54,14 @@ def competition_from_cricsheet(data: dict) -> str:
     return competition_for(info.get("match_type", ""), info.get("event", {}).get("name", ""))
 
 
-def format_from_cricsheet(data: dict) -> dict:
-    """The match's playing conditions as ``Match`` fields: the preset in force for its
-    competition on its date, with what the file itself shows was played (its overs, a super
-    over, a bowl-out) taking precedence."""
+def format_from_cricsheet(data: dict, preset: dict | None = None) -> dict:
+    """The match's playing conditions as ``Match`` fields: ``preset`` (staff's conditions in
+    force; the engine's presets when none is given), with what the file itself shows was
+    played (its overs, a super over, a bowl-out) taking precedence."""
     info = data["info"]
     overs = info.get("overs")
-    fields = conditions_for(competition_from_cricsheet(data), info["dates"][0])
+    fields = dict(preset) if preset is not None else conditions_for(
+        competition_from_cricsheet(data), info["dates"][0])
     fields["balls_per_over"] = info.get("balls_per_over", 6)
     fields["players_per_side"] = 11
     if fields["innings_per_side"] == 1 and overs:
@@ -413,14 +414,17 @@ def file_problems(data: dict) -> list[str]:
     by = outcome.get("by", {})
     if "runs" not in by or outcome.get("method"):
         return []
+    main = [inn for inn in expected_innings(data) if not inn["super_over"]]
     totals: dict[str, int] = {}
-    for inn in expected_innings(data):
-        if not inn["super_over"]:
-            totals[inn["team"]] = totals.get(inn["team"], 0) + inn["runs"]
+    for inn in main:
+        totals[inn["team"]] = totals.get(inn["team"], 0) + inn["runs"]
     if len(totals) != 2 or outcome.get("winner") not in totals:
         return []
     loser = next(team for team in totals if team != outcome["winner"])
     implied = totals[outcome["winner"]] - totals[loser]
+    target = [inn for inn in data["innings"] if not innings_is_super_over(inn)][-1].get("target")
+    if target and main[-1]["team"] == loser:  # a chase falls short of its (revised) target
+        implied = target["runs"] - 1 - main[-1]["runs"]
     if implied != by["runs"]:
         return [f"the file says {outcome['winner']} won by {by['runs']} runs, but its own balls "
                 f"give {implied}"]

@@ -117,7 +117,8 @@ def cricsheet_create_match(*, data: dict, by=None) -> tuple[Match, dict[str, Pla
         toss_winner=toss_winner, toss_decision=decision, created_by=by,
         tournament=_tournament(info), venue=info.get("venue", ""),
         stage=info.get("event", {}).get("stage", ""), start_date=info["dates"][0],
-        playing_conditions=conditions, **format_from_cricsheet(data),
+        playing_conditions=conditions,
+        **format_from_cricsheet(data, conditions.match_fields() if conditions else None),
     )
     return match, people
 

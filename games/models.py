@@ -54,14 +54,9 @@ class Team(models.Model):
         return self.name
 
 
-class PlayingConditions(models.Model):
-    """A competition's playing conditions from a date (seeded from ``games.engine.conditions``;
-    staff edit them in admin). A match takes a snapshot of them when it is created."""
+class ConditionFields(models.Model):
+    """The playing conditions a preset holds and a match snapshots (besides its overs)."""
 
-    competition = models.CharField(max_length=40, help_text="t20i, odi, test, ipl, club_t20 …")
-    name = models.CharField(max_length=120)
-    valid_from = models.DateField()
-    overs = models.PositiveSmallIntegerField(null=True, blank=True)
     balls_per_over = models.PositiveSmallIntegerField(default=6)
     innings_per_side = models.PositiveSmallIntegerField(default=1)
     bowler_max_overs = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -72,6 +67,19 @@ class PlayingConditions(models.Model):
     free_hit = models.CharField(max_length=12, choices=FREE_HIT_CHOICES, default="all")
     follow_on_lead = models.PositiveSmallIntegerField(default=200)
     new_batter_on_strike_after_catch = models.BooleanField(default=True)
+
+    class Meta:
+        abstract = True
+
+
+class PlayingConditions(ConditionFields):
+    """A competition's playing conditions from a date (seeded from ``games.engine.conditions``;
+    staff edit them in admin). A match takes a snapshot of them when it is created."""
+
+    competition = models.CharField(max_length=40, help_text="t20i, odi, test, ipl, club_t20 …")
+    name = models.CharField(max_length=120)
+    valid_from = models.DateField()
+    overs = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["competition", "-valid_from"]
@@ -139,7 +147,7 @@ class MatchQuerySet(models.QuerySet):
         return self.filter(scorers=user)
 
 
-class Match(models.Model):
+class Match(ConditionFields):
     class Status(models.TextChoices):
         SCHEDULED = "scheduled"
         LIVE = "live"
@@ -164,18 +172,9 @@ class Match(models.Model):
     # Format.
     overs = models.PositiveSmallIntegerField(null=True, blank=True, default=20,
                                              help_text="Overs per innings; empty for unlimited.")
-    balls_per_over = models.PositiveSmallIntegerField(default=6)
-    innings_per_side = models.PositiveSmallIntegerField(default=1)
     players_per_side = models.PositiveSmallIntegerField(default=11)
-    bowler_max_overs = models.PositiveSmallIntegerField(null=True, blank=True)
-    super_over = models.BooleanField(default=True)
-    super_over_tie = models.CharField(max_length=12, choices=SUPER_OVER_TIE_CHOICES,
-                                      default="repeat")
-    bowl_out = models.BooleanField(default=False)
-    free_hit = models.CharField(max_length=12, choices=FREE_HIT_CHOICES, default="all")
-    follow_on_lead = models.PositiveSmallIntegerField(default=200)
-    new_batter_on_strike_after_catch = models.BooleanField(default=True)
-    # Where the conditions above were copied from (a snapshot: later edits do not rescore).
+    # The rest of the conditions come from ConditionFields; this is where they were copied
+    # from (a snapshot: later edits to the preset do not rescore the match).
     playing_conditions = models.ForeignKey(PlayingConditions, null=True, blank=True,
                                            on_delete=models.SET_NULL, related_name="+")
     # Toss.

@@ -50,6 +50,14 @@ def _remember(match_id: int, seq: int, view: dict) -> None:
         _last_views.popitem(last=False)
 
 
+def publish_text(*, group: str, match_id: int, version: int, text: str) -> None:
+    """Buffer a serialized message at ``version`` (where resuming fans read it) and PUBLISH it
+    to the match's group: what a commit sends, and what the relay sends for one that could
+    not."""
+    buffer_append(match_id, version, text)
+    group_send_sync(group, {"type": DELTA_EVENT, "match": match_id, "v": version, "text": text})
+
+
 def broadcast_on_commit(*, group: str, match_id: int, version: int, message: dict) -> None:
     """Serialize a delta once, buffer it and publish it to a match's group, after the current
     transaction commits (never for a rolled-back action); ``t`` is stamped at commit. One Redis
@@ -57,9 +65,7 @@ def broadcast_on_commit(*, group: str, match_id: int, version: int, message: dic
 
     def send() -> None:
         text = json.dumps({**message, "t": time.time()}, separators=(",", ":"))
-        buffer_append(match_id, version, text)
-        group_send_sync(group, {"type": DELTA_EVENT, "match": match_id, "v": version,
-                                "text": text})
+        publish_text(group=group, match_id=match_id, version=version, text=text)
 
     # robust: the action is committed whatever happens here; a fan that misses this delta (Redis
     # briefly down) sees the gap at the next one and resyncs from the buffer or a snapshot.

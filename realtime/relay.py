@@ -18,11 +18,10 @@ from django.utils import timezone
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
-from games.models import Match
-from realtime.buffer import buffer_append, buffer_key
-from realtime.delta import snapshot_message
-from realtime.publish import DELTA_EVENT, group_send_sync
-from realtime.snapshots import snapshot_view
+from games.models import Match, match_group_name
+from realtime.buffer import buffer_key
+from realtime.publish import publish_text
+from realtime.snapshots import match_snapshot
 
 logger = logging.getLogger(__name__)
 
@@ -51,13 +50,10 @@ def relay_once() -> int:
     down (the caller retries)."""
     behind = matches_behind()
     for match_id, _ in behind:
-        match = Match.objects.select_related("team_a", "team_b", "tournament").get(pk=match_id)
-        text = snapshot_message(match_id=match.pk, version=match.seq,
-                                view=snapshot_view(match))
-        buffer_append(match.pk, match.seq, text)
-        group_send_sync(match.group_name, {"type": DELTA_EVENT, "match": match.pk,
-                                           "v": match.seq, "text": text})
-        logger.info("Relayed match %s at version %s.", match.pk, match.seq)
+        version, text = match_snapshot(match_id)
+        publish_text(group=match_group_name(match_id), match_id=match_id, version=version,
+                     text=text)
+        logger.info("Relayed match %s at version %s.", match_id, version)
     return len(behind)
 
 

@@ -27,8 +27,11 @@ def snapshot_view(match: Match) -> dict:
     return keyed_view(match_payload(match=match))
 
 
-@database_sync_to_async
-def snapshot_text(match_id: int) -> tuple[int, str]:
+def match_snapshot(match_id: int) -> tuple[int, str]:
+    """(version, the serialized snapshot message) of a match as it is committed now."""
     match = match_get(match_id=match_id)
     return match.seq, snapshot_message(match_id=match.pk, version=match.seq,
                                        view=snapshot_view(match))
+
+
+snapshot_text = database_sync_to_async(match_snapshot)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views import defaults
 from django.views.csrf import csrf_failure as django_csrf_failure
@@ -26,8 +27,6 @@ def _answer(request: HttpRequest, status: int, message: str) -> HttpResponse:
 def _database_unreachable(error: BaseException | None) -> bool:
     # Connection failures (server down, pool timed out) are OperationalError/InterfaceError;
     # a query that is simply wrong is a defect and stays a 500.
-    from django.db import InterfaceError, OperationalError
-
     return isinstance(error, (OperationalError, InterfaceError))
 
 
