@@ -10,7 +10,7 @@ from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 
-from realtime.hub import get_hub
+from realtime.hub import get_hub, raise_if_cancelled
 from realtime.metrics import ws_metrics
 from realtime.snapshots import match_version, missed_deltas, snapshot_text
 from scorekeeper.jsonbody import BadJSON, parse_json
@@ -75,6 +75,12 @@ class MatchConsumer(AsyncWebsocketConsumer):
             ws_metrics.slow_disconnect()
             asyncio.get_running_loop().create_task(self._drop())
 
+    def notify(self, text: str) -> None:
+        """A status message from the hub (updates delayed / current); not versioned."""
+        if not self.dropped:
+            with contextlib.suppress(asyncio.QueueFull):  # a full queue is dropped anyway
+                self.queue.put_nowait((None, text))
+
     async def _drop(self) -> None:
         """Stop feeding a fan that cannot keep up and close it; it will resume with ``since``.
 
@@ -111,6 +117,10 @@ class MatchConsumer(AsyncWebsocketConsumer):
     async def _write_loop(self) -> None:
         while True:
             version, text = await self.queue.get()
+            raise_if_cancelled()
+            if version is None:
+                await self._send(text, "status")
+                continue
             if version <= self.sent_version:
                 continue  # already covered by the snapshot or the resent deltas
             if version != self.sent_version + 1:

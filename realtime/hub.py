@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from typing import Protocol
 
 import redis.asyncio
@@ -24,8 +25,30 @@ WATCH_INTERVAL = 1.0  # seconds between the hub's pings of Redis
 WATCH_TIMEOUT = 0.5
 
 
+def raise_if_cancelled() -> None:
+    """Call once per turn of a loop that awaits Redis or a socket.
+
+    A cancel does not always come out as CancelledError: Python 3.11 turns one that lands as a
+    timeout expires into TimeoutError, and a client library can swallow one mid-command. A loop
+    that goes round again then never ends, and the server (or a test's event loop) hangs on
+    shutdown waiting for it. The task still counts the cancel, so ask it.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
+
+
+# Told to every local fan when Redis stops answering (deltas cannot reach this process) and when
+# it answers again (after the catch-up snapshots), so a fan's page can say it is behind.
+STATUS_DELAYED = json.dumps({"type": "status", "delayed": True,
+                             "message": "Live updates are delayed; the score catches up by itself."})
+STATUS_CURRENT = json.dumps({"type": "status", "delayed": False})
+
+
 class Fan(Protocol):
     def offer(self, version: int, text: str) -> None: ...
+
+    def notify(self, text: str) -> None: ...
 
 
 class MatchHub:
@@ -64,6 +87,7 @@ class MatchHub:
     async def _run(self) -> None:
         while True:
             message = await self.layer.receive(self.channel)
+            raise_if_cancelled()
             for fan in tuple(self.fans.get(message.get("match"), ())):
                 fan.offer(message["v"], message["text"])
 
@@ -79,12 +103,21 @@ class MatchHub:
             await asyncio.sleep(WATCH_INTERVAL)
             try:
                 await client.ping()
+                answered = True
             except (RedisError, OSError):
-                healthy = False
-                continue
-            if not healthy:
-                healthy = True
+                answered = False
+            raise_if_cancelled()
+            if healthy and not answered:
+                self._notify_all(STATUS_DELAYED)
+            if answered and not healthy:
                 await self._resync_all()
+                self._notify_all(STATUS_CURRENT)
+            healthy = answered
+
+    def _notify_all(self, text: str) -> None:
+        for fans in tuple(self.fans.values()):
+            for fan in tuple(fans):
+                fan.notify(text)
 
     async def _resync_all(self) -> None:
         for match_id in tuple(self.fans):

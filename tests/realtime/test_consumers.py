@@ -198,3 +198,33 @@ async def test_resyncs_are_limited_per_fan(match):
     await fan.send_json_to({"type": "ping"})
     assert (await fan.receive_json_from(timeout=5))["type"] == "pong"
     await fan.disconnect()
+
+
+@pytest.mark.parametrize("swallowed_as", ["timeout", "answer"])
+async def test_the_hub_stops_when_cancelled_even_if_the_client_swallows_the_cancel(
+        monkeypatch, swallowed_as):
+    """Python 3.11 can turn a cancel that lands as a socket timeout expires into TimeoutError,
+    and a client can swallow one mid-command; the hub's Redis watch must still end, or the
+    server hangs on shutdown (this hung CI once)."""
+    import redis.asyncio
+
+    from realtime import hub as hub_module
+
+    monkeypatch.setattr(hub_module, "WATCH_INTERVAL", 0.01)
+    pinging = asyncio.Event()
+
+    async def ping_that_times_out_as_it_is_cancelled(self):
+        pinging.set()
+        try:
+            await asyncio.sleep(60)
+        except asyncio.CancelledError:
+            if swallowed_as == "timeout":
+                raise TimeoutError("Timeout reading from socket") from None
+            return True
+
+    monkeypatch.setattr(redis.asyncio.Redis, "ping", ping_that_times_out_as_it_is_cancelled)
+    watch = asyncio.create_task(hub_module.MatchHub()._watch_redis())
+    await asyncio.wait_for(pinging.wait(), 5)
+    watch.cancel()
+    done, _ = await asyncio.wait([watch], timeout=5)
+    assert done and watch.cancelled()

@@ -1,6 +1,7 @@
 """Redis SIGKILLed mid-match, on real processes: a scorer posting 4 balls a second loses none,
-and when Redis is back every fan (5 on WebSockets, 1 on the event stream) reaches the latest
-version within 5 seconds with no further ball (the relay publishes what the commits could not).
+every fan (5 on WebSockets, 1 on the event stream) is told its updates are delayed, and when
+Redis is back every fan reaches the latest version within 5 seconds with no further ball (the
+relay publishes what the commits could not) and is told it is current again.
 """
 
 import asyncio
@@ -28,15 +29,25 @@ FANS = 5
 
 
 class Versions:
-    """The highest version each fan has seen."""
+    """The highest version each fan has seen, and the last status it was told."""
 
     def __init__(self):
         self.seen: dict[str, int] = {}
+        self.delayed: dict[str, bool] = {}
         self.lock = threading.Lock()
 
     def saw(self, fan: str, version: int) -> None:
         with self.lock:
             self.seen[fan] = max(self.seen.get(fan, 0), version)
+
+    def told(self, fan: str, message: dict) -> None:
+        with self.lock:
+            self.delayed[fan] = message["delayed"]
+
+    def all_told(self, delayed: bool) -> bool:
+        with self.lock:
+            return len(self.delayed) == FANS + 1 and all(
+                d is delayed for d in self.delayed.values())
 
 
 async def _websocket_fan(name, uri, origin, versions, stop):
@@ -48,6 +59,8 @@ async def _websocket_fan(name, uri, origin, versions, stop):
                 continue
             if message.get("type") in ("snapshot", "delta"):
                 versions.saw(name, message["v"])
+            elif message.get("type") == "status":
+                versions.told(name, message)
 
 
 def _sse_fan(url, versions, stop):
@@ -57,9 +70,14 @@ def _sse_fan(url, versions, stop):
         try:
             with urllib.request.urlopen(urllib.request.Request(url, headers=headers),
                                         timeout=60) as stream:
+                event = None
                 while not stop.is_set() and (line := stream.readline().decode()):
                     if line.startswith("id: "):
                         versions.saw("sse", int(line[4:]))
+                    elif line.startswith("event: "):
+                        event = line[7:].strip()
+                    elif line.startswith("data: ") and event == "status":
+                        versions.told("sse", json.loads(line[6:]))
         except OSError:
             pass
         time.sleep(1)  # EventSource's retry delay is a few seconds; be no faster than one
@@ -121,6 +139,10 @@ def test_fans_catch_up_after_redis_comes_back_with_no_further_ball(tmp_path):
             ball(n)
         final = Match.objects.get(pk=match.pk).seq
         assert LogEntry.objects.filter(match=match, kind="delivery").count() == 12
+        deadline = time.monotonic() + 5  # the hub pings Redis every second
+        while not versions.all_told(delayed=True) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert versions.all_told(delayed=True), versions.delayed  # each page says it is behind
 
         redis.start()  # back on its port; no further ball is scored
         back = time.monotonic()
@@ -128,6 +150,10 @@ def test_fans_catch_up_after_redis_comes_back_with_no_further_ball(tmp_path):
                 v == final for v in versions.seen.values()):
             time.sleep(0.1)
         assert all(v == final for v in versions.seen.values()), (final, versions.seen)
+        deadline = time.monotonic() + 5
+        while not versions.all_told(delayed=False) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert versions.all_told(delayed=False), versions.delayed
     finally:
         stop.set()
         fans.join(timeout=10)

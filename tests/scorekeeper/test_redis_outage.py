@@ -95,3 +95,22 @@ def test_the_login_limit_still_holds_per_process_without_redis(private_redis, se
     codes = [client.post("/accounts/login/", {"username": "x", "password": "wrong"}).status_code
              for _ in range(5)]
     assert codes[:3] == [200, 200, 200] and codes[3:] == [429, 429]
+
+
+def test_a_full_cache_evicts_cached_keys_never_the_brokers_queue(private_redis):
+    """deploy/redis/redis.conf (which the embedded Redis runs from): bounded memory, and only
+    keys with a TTL are evicted, so a flood of cache writes cannot drop a queued task."""
+    import redis as redis_client
+
+    client = redis_client.Redis(port=private_redis.running_port())
+    assert client.config_get("maxmemory-policy") == {"maxmemory-policy": "volatile-lru"}
+    assert int(client.config_get("maxmemory")["maxmemory"]) > 0
+    client.config_set("maxmemory", "4mb")  # small enough to fill in a test
+    client.select(3)
+    client.lpush("celery", *[f"task-{n}" for n in range(500)])  # a broker queue: no TTL
+    client.select(1)
+    for n in range(3000):  # about 3 MB of cache entries more than the bound allows
+        client.set(f"page-{n}", b"x" * 4096, ex=300)
+    assert client.dbsize() < 3000  # the bound held: cache entries were evicted
+    client.select(3)
+    assert client.llen("celery") == 500
