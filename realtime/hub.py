@@ -40,8 +40,9 @@ def raise_if_cancelled() -> None:
 
 # Told to every local fan when Redis stops answering (deltas cannot reach this process) and when
 # it answers again (after the catch-up snapshots), so a fan's page can say it is behind.
-STATUS_DELAYED = json.dumps({"type": "status", "delayed": True,
-                             "message": "Live updates are delayed; the score catches up by itself."})
+STATUS_DELAYED = json.dumps({
+    "type": "status", "delayed": True,
+    "message": "Live updates are delayed; the score catches up by itself."})
 STATUS_CURRENT = json.dumps({"type": "status", "delayed": False})
 
 
