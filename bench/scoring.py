@@ -22,14 +22,15 @@ import uuid
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
-def fifty_over_log():
-    """A legal, deterministic two-innings 50-over match: config and actions."""
+def fifty_over_log(overs: int = 50, bowler_max_overs: int = 10):
+    """A legal, deterministic two-innings limited-overs match (50 overs unless told): config and
+    actions. Five bowlers share the overs, so five times ``bowler_max_overs`` must cover them."""
     from games.engine import MatchConfig, Team, apply_in_place, new_state
 
     a = tuple(f"a{i}" for i in range(1, 12))
     b = tuple(f"b{i}" for i in range(1, 12))
     config = MatchConfig(teams=(Team("A", "Alpha", a), Team("B", "Bravo", b)),
-                         batting_first="A", overs=50, bowler_max_overs=10)
+                         batting_first="A", overs=overs, bowler_max_overs=bowler_max_overs)
     pattern = [0, 1, 0, 4, 2, 0, 1, 6, 0, 1, 3, 0]
     state, actions = new_state(), []
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import condition, require_GET, require_POST
 
 from games import engine
 from games.models import Match
@@ -17,25 +17,32 @@ def _error(status: int, message: str, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
-def _match_or_404(match_id: int) -> Match | None:
+def _match_or_404(match_id: int, **kwargs) -> Match | None:
     try:
-        return match_get(match_id=match_id)
+        return match_get(match_id=match_id, **kwargs)
     except Match.DoesNotExist:
         return None
 
 
+def _match_etag(match_id: int, seq: int) -> str:
+    return f'"m{match_id}-{seq}"'
+
+
+def _current_etag(request: HttpRequest, match_id: int) -> str | None:
+    """The ETag from the match's seq alone: a revalidation is one indexed read, no state."""
+    seq = Match.objects.filter(pk=match_id).values_list("seq", flat=True).first()
+    return None if seq is None else _match_etag(match_id, seq)
+
+
 @require_GET
+@condition(etag_func=_current_etag)  # If-None-Match matching the seq: 304 before the view runs
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     """The match's state, scorecard and result; ETag is the log sequence number."""
     match = _match_or_404(match_id)
     if match is None:
         return _error(404, f"There is no match {match_id}.")
-    etag = f'"m{match.pk}-{match.seq}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
-    else:
-        response = JsonResponse(match_payload(match=match))
-    response["ETag"] = etag
+    response = JsonResponse(match_payload(match=match))
+    response["ETag"] = _match_etag(match.pk, match.seq)  # the seq of this body, if one landed
     response["Cache-Control"] = "no-cache"  # revalidate each time: live matches change by the ball
     return response
 
@@ -58,7 +65,7 @@ def match_log(request: HttpRequest, match_id: int) -> JsonResponse:
 @require_POST
 def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
     """Record one action: body {"action": {...}, "expected_seq": n, "idempotency_key": "..."}."""
-    match = _match_or_404(match_id)
+    match = _match_or_404(match_id, scorer=request.user, for_write=True)
     if match is None:
         return _error(404, f"There is no match {match_id}.")
     if not request.user.is_authenticated:
@@ -89,8 +96,12 @@ def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
                       state=match_payload(match=stale.match))
     except IdempotencyConflict as error:
         return _error(409, str(error))
+    # What changed, not the whole match: the delta fans get (a replayed retry has none; its
+    # client reads the state with GET). The full state stays a GET with its ETag.
     return JsonResponse(
         {"seq": recorded.match.seq, "entry": log_entry_payload(recorded.entry),
-         "replayed": not recorded.created, "state": match_payload(match=recorded.match)},
+         "replayed": not recorded.created, "needs": recorded.match.state["needs"],
+         "status": recorded.match.status,
+         "delta": getattr(recorded.entry, "delta", None) if recorded.created else None},
         status=201 if recorded.created else 200,
     )

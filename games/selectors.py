@@ -9,10 +9,17 @@ from games.engine.scorecard import scorecard
 from games.models import LogEntry, Match, PlayingConditions
 
 
-def match_get(*, match_id: int, scorer=None) -> Match:
+def match_get(*, match_id: int, scorer=None, for_write: bool = False) -> Match:
     """The match; with ``scorer``, also whether that user is one of its assigned scorers
-    (``match.is_assigned_scorer``), in the same query: the pad asks on every request."""
-    matches = Match.objects.select_related("team_a", "team_b", "tournament", "toss_winner")
+    (``match.is_assigned_scorer``), in the same query: the pad asks on every request.
+
+    ``for_write``: without its state and config, which the write service reads under the row
+    lock anyway (a Test's state is ~16 KB of JSON to fetch and parse for nothing), and without
+    the team rows (the delta names teams from the config; it needs only the tournament)."""
+    if for_write:
+        matches = Match.objects.select_related("tournament").defer("state", "config")
+    else:
+        matches = Match.objects.select_related("team_a", "team_b", "tournament", "toss_winner")
     if scorer is not None and scorer.is_authenticated:
         matches = matches.annotate(is_assigned_scorer=Exists(
             Match.scorers.through.objects.filter(match_id=OuterRef("pk"), user_id=scorer.pk)))
@@ -20,16 +27,18 @@ def match_get(*, match_id: int, scorer=None) -> Match:
 
 
 def match_payload(*, match: Match, config: engine.MatchConfig | None = None,
-                  state: dict | None = None, seq: int | None = None) -> dict:
+                  state: dict | None = None, seq: int | None = None,
+                  skip_innings: int = 0) -> dict:
     """The one serialization of a match's state (docs/api.md): API, pages and snapshots use it.
 
     ``state``/``seq`` serialize another state of the same match (realtime diffs the states
-    before and after an action).
+    before and after an action); ``skip_innings`` leaves the first innings out of ``innings``
+    for a caller that has their (unchanged) cards already.
     """
     config = config or match.engine_config()
     if state is None:
         state = match.state or engine.new_state()
-    card = scorecard(config, state)
+    card = scorecard(config, state, skip_innings=skip_innings)
     return {
         "match": match.pk,
         "seq": match.seq if seq is None else seq,

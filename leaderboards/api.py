@@ -8,6 +8,7 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET
 
 from games.models import Player, Tournament
@@ -19,15 +20,12 @@ from leaderboards.scopes import global_scope, tournament_scope
 
 def cacheable_json(request: HttpRequest, data, max_age: int) -> HttpResponse:
     body = json.dumps(data, cls=DjangoJSONEncoder, separators=(",", ":")).encode()
-    etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponse(status=304)
-    else:
-        response = HttpResponse(body, content_type="application/json")
-    response["ETag"] = etag
+    response = HttpResponse(body, content_type="application/json")
+    response["ETag"] = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     response["Cache-Control"] = (f"public, max-age={max_age}, "
                                  f"stale-while-revalidate={max_age // 2}")
-    return response
+    # Django's own If-None-Match handling (a 304 keeps the ETag and Cache-Control).
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 def _error(status: int, message: str) -> JsonResponse:

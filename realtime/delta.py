@@ -14,9 +14,11 @@ import json
 _KEYED_LISTS = {"batting_card": "player", "bowling_card": "player", "partnerships": "wicket"}
 
 
-def keyed_view(payload: dict) -> dict:
+def keyed_view(payload: dict, *, kept: dict | None = None) -> dict:
+    """``payload`` with its row lists keyed; ``kept``: keyed innings (by number) the payload
+    left out because they did not change, reused as they are."""
     view = dict(payload)
-    innings = {}
+    innings = dict(kept or {})
     for inn in payload["innings"]:
         inn = dict(inn)
         for name, key in _KEYED_LISTS.items():
@@ -30,6 +32,8 @@ def merge_patch(before: dict, after: dict) -> dict:
     patch = {}
     for key, value in after.items():
         old = before.get(key, _MISSING)
+        if value is old:  # an innings the action did not touch: the very same object
+            continue
         if isinstance(value, dict) and isinstance(old, dict):
             sub = merge_patch(old, value)
             if sub:

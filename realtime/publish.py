@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
 from collections import OrderedDict
@@ -58,44 +59,60 @@ def publish_text(*, group: str, match_id: int, version: int, text: str) -> None:
     group_send_sync(group, {"type": DELTA_EVENT, "match": match_id, "v": version, "text": text})
 
 
-def broadcast_on_commit(*, group: str, match_id: int, version: int, message: dict) -> None:
-    """Serialize a delta once, buffer it and publish it to a match's group, after the current
-    transaction commits (never for a rolled-back action); ``t`` is stamped at commit. One Redis
-    PUBLISH whatever the number of fans or server processes."""
-
-    def send() -> None:
-        text = json.dumps({**message, "t": time.time()}, separators=(",", ":"))
-        publish_text(group=group, match_id=match_id, version=version, text=text)
-
-    # robust: the action is committed whatever happens here; a fan that misses this delta (Redis
-    # briefly down) sees the gap at the next one and resyncs from the buffer or a snapshot.
-    transaction.on_commit(send, robust=True)
-
-
 # The last view computed per match in this process: the next action's "before" is usually it.
 _last_views: OrderedDict[int, tuple[int, dict]] = OrderedDict()
 _LAST_VIEWS_KEPT = 1000
 
 
-def _view(match, config, state: dict, seq: int) -> dict:
-    return keyed_view(match_payload(match=match, config=config, state=state, seq=seq))
+def _unchanged_innings(before: dict, after: dict) -> int:
+    """How many leading innings an action left exactly as they were (usually all but the last)."""
+    count = 0
+    for old, new in zip(before["innings"], after["innings"], strict=False):  # may add one
+        if old != new:
+            break
+        count += 1
+    return count
+
+
+def _view(match, config, state: dict, seq: int, *, previous: dict | None = None,
+          unchanged: int = 0) -> dict:
+    """The keyed view at ``seq``. With ``previous`` (the view before the action), the first
+    ``unchanged`` innings are taken from it as they are: only what the action touched is built,
+    so a ball in a Test's fourth innings costs what a ball in the first does."""
+    if previous is None:
+        unchanged = 0
+    kept = dict(itertools.islice(previous["innings"].items(), unchanged)) if unchanged else None
+    payload = match_payload(match=match, config=config, state=state, seq=seq,
+                            skip_innings=unchanged)
+    return keyed_view(payload, kept=kept)
 
 
 @receiver(action_recorded, dispatch_uid="realtime.publish_delta")
 def publish_delta(sender, match, entry, before, after, config, **kwargs):
-    cached = _last_views.get(match.pk)
-    if cached is not None and cached[0] == entry.seq - 1:
-        before_view = cached[1]
-    else:
-        before_view = _view(match, config, before, entry.seq - 1)
-    after_view = _view(match, config, after, entry.seq)
-    # Remembered only once committed: a rolled-back action must not become the next "before".
-    transaction.on_commit(lambda: _remember(match.pk, entry.seq, after_view))
-    message = delta_message(
-        match_id=match.pk, version=entry.seq,
-        entry={"seq": entry.seq, "kind": entry.kind, "action": entry.payload},
-        before_view=before_view, after_view=after_view,
-        deliveries=deliveries_changed(entry.kind, entry.payload, entry.seq, after),
-    )
-    broadcast_on_commit(group=match.group_name, match_id=match.pk, version=entry.seq,
-                        message=message)
+    """Once the action commits (the match row's lock is released by then, and a rolled-back
+    action publishes nothing), build its delta, buffer it and publish it: one Redis PUBLISH
+    whatever the number of fans or server processes. The message is also left on
+    ``entry.delta`` so the scorer's HTTP answer carries it without building it again."""
+
+    def send() -> None:
+        cached = _last_views.get(match.pk)
+        if cached is not None and cached[0] == entry.seq - 1:
+            before_view = cached[1]
+        else:
+            before_view = _view(match, config, before, entry.seq - 1)
+        after_view = _view(match, config, after, entry.seq, previous=before_view,
+                           unchanged=_unchanged_innings(before, after))
+        _remember(match.pk, entry.seq, after_view)
+        message = delta_message(
+            match_id=match.pk, version=entry.seq,
+            entry={"seq": entry.seq, "kind": entry.kind, "action": entry.payload},
+            before_view=before_view, after_view=after_view,
+            deliveries=deliveries_changed(entry.kind, entry.payload, entry.seq, after),
+        )
+        entry.delta = message
+        text = json.dumps({**message, "t": time.time()}, separators=(",", ":"))
+        publish_text(group=match.group_name, match_id=match.pk, version=entry.seq, text=text)
+
+    # robust: the action is committed whatever happens here; a fan that misses this delta (Redis
+    # briefly down) sees the gap at the next one and resyncs, and the relay republishes.
+    transaction.on_commit(send, robust=True)

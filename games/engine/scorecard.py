@@ -115,10 +115,15 @@ def current_view(config: MatchConfig, inn: dict) -> dict:
     }
 
 
-def scorecard(config: MatchConfig, state: dict) -> dict:
-    """The full scorecard: every innings with its cards, plus the result."""
+def scorecard(config: MatchConfig, state: dict, *, skip_innings: int = 0) -> dict:
+    """The full scorecard: every innings with its cards, plus the result.
+
+    An innings' card depends only on the conditions and that innings' state; ``skip_innings``
+    leaves out the first ones, for a caller that already has their cards (realtime's delta,
+    which rebuilds only the innings an action changed).
+    """
     innings = []
-    for inn in state["innings"]:
+    for inn in state["innings"][skip_innings:]:
         summary = innings_summary(config, inn)
         summary.update(
             batting_card=batting_card(config, inn),

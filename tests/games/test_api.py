@@ -39,11 +39,12 @@ def test_match_state_shape(client, scored_match):
     assert inn["batting_card"][0]["runs"] == 4 and inn["bowling_card"][0]["wides"] == 1
 
 
-def test_etag_gives_304_until_the_next_ball(client, scored_match):
+def test_etag_gives_304_until_the_next_ball(client, scored_match, django_assert_num_queries):
     first = client.get(f"/api/matches/{scored_match.pk}")
     etag = first["ETag"]
-    assert client.get(f"/api/matches/{scored_match.pk}",
-                      HTTP_IF_NONE_MATCH=etag).status_code == 304
+    with django_assert_num_queries(1):  # the seq alone: no match row, no state, no scorecard
+        assert client.get(f"/api/matches/{scored_match.pk}",
+                          HTTP_IF_NONE_MATCH=etag).status_code == 304
     match_record_action(match=scored_match, action={"kind": "delivery", "runs": 1})
     changed = client.get(f"/api/matches/{scored_match.pk}", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
@@ -70,6 +71,7 @@ def test_anonymous_and_non_scorers_cannot_score(client, scored_match):
     assert LogEntry.objects.filter(match=scored_match).count() == 3
 
 
+@pytest.mark.django_db(transaction=True)  # the delta is built once the action commits
 def test_assigned_scorer_and_staff_can_score(client, scored_match):
     scorer = make_user()
     scored_match.scorers.add(scorer)
@@ -77,7 +79,9 @@ def test_assigned_scorer_and_staff_can_score(client, scored_match):
     response = _post(client, scored_match, {"action": {"kind": "delivery", "runs": 2},
                                             "expected_seq": 3, "idempotency_key": "abc"})
     assert response.status_code == 201, response.content
-    assert response.json()["seq"] == 4 and response.json()["state"]["innings"][0]["runs"] == 7
+    body = response.json()
+    assert body["seq"] == 4 and body["needs"] == "delivery" and "state" not in body
+    assert body["delta"]["v"] == 4 and body["delta"]["patch"]["innings"]["1"]["runs"] == 7
     retry = _post(client, scored_match, {"action": {"kind": "delivery", "runs": 2},
                                          "expected_seq": 3, "idempotency_key": "abc"})
     assert retry.status_code == 200 and retry.json()["replayed"] is True
