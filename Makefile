@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Debian's Chromium for the real-browser tests (Playwright drives it; it downloads no browser).
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test lint load bench-fanout bench-scoring bench-events bench-fans bench-console bench-leaderboards clean
+.PHONY: run test lint load bench-fanout bench-scoring bench-events bench-fans bench-console bench-write bench-leaderboards clean
 
 $(STAMP): requirements/base.txt requirements/local.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,9 @@ bench-events: $(STAMP)
 
 bench-console: $(STAMP)
 	$(PY) -m bench.console
+
+bench-write: $(STAMP)
+	$(PY) -m bench.write_path
 
 bench-leaderboards: $(STAMP)
 	$(PY) -m bench.leaderboards

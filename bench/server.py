@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def bench_server(*, workers: int = 1, **env_overrides: str):
-    """Yield the port of a running Uvicorn (``workers`` processes, bench settings)."""
+def bench_server(*, workers: int = 1, pids: list[int] | None = None, **env_overrides: str):
+    """Yield the port of a running Uvicorn (``workers`` processes, bench settings); ``pids``
+    receives its process id (for measuring its CPU time)."""
     from scorekeeper.embedded import _free_port
     from scorekeeper.runstack import uvicorn_command
 
@@ -24,6 +25,8 @@ def bench_server(*, workers: int = 1, **env_overrides: str):
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
            "LOG_LEVEL": "WARNING", **env_overrides}
     server = subprocess.Popen(command, cwd=ROOT, env=env)
+    if pids is not None:
+        pids.append(server.pid)
     try:
         deadline = time.time() + 30
         while True:

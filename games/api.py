@@ -8,7 +8,13 @@ from django.views.decorators.http import condition, require_GET, require_POST
 from games import engine
 from games.models import Match
 from games.permissions import can_score
-from games.selectors import log_entry_payload, match_get, match_log_since, match_payload
+from games.selectors import (
+    log_entry_payload,
+    match_for_write,
+    match_get,
+    match_log_since,
+    match_payload,
+)
 from games.services import IdempotencyConflict, StaleState, match_record_action
 from scorekeeper.jsonbody import BadJSON, parse_json
 
@@ -17,9 +23,9 @@ def _error(status: int, message: str, **extra) -> JsonResponse:
     return JsonResponse({"error": message, **extra}, status=status)
 
 
-def _match_or_404(match_id: int, **kwargs) -> Match | None:
+def _match_or_404(match_id: int) -> Match | None:
     try:
-        return match_get(match_id=match_id, **kwargs)
+        return match_get(match_id=match_id)
     except Match.DoesNotExist:
         return None
 
@@ -65,7 +71,10 @@ def match_log(request: HttpRequest, match_id: int) -> JsonResponse:
 @require_POST
 def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
     """Record one action: body {"action": {...}, "expected_seq": n, "idempotency_key": "..."}."""
-    match = _match_or_404(match_id, scorer=request.user, for_write=True)
+    try:
+        match = match_for_write(match_id=match_id, scorer=request.user)
+    except Match.DoesNotExist:
+        match = None
     if match is None:
         return _error(404, f"There is no match {match_id}.")
     if not request.user.is_authenticated:

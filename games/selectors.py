@@ -6,20 +6,39 @@ from django.db.models import Exists, OuterRef
 
 from games import engine
 from games.engine.scorecard import scorecard
-from games.models import LogEntry, Match, PlayingConditions
+from games.models import LogEntry, Match, PlayingConditions, Tournament
+
+# What recording an action needs of a match before the write service locks it: who may score
+# it, and what its delta shows besides the state (the tournament, the toss). The state and config
+# are read under the row lock anyway; a Test's state is ~16 KB of JSON to fetch for nothing. Raw
+# SQL because compiling the equivalent ORM query (a join and an EXISTS) cost more CPU than the
+# rest of the request's queries together; every other field stays deferred.
+_FOR_WRITE_SQL = (
+    "SELECT m.id, m.seq, m.toss_winner_id, m.toss_decision, m.tournament_id,"
+    " t.name AS tournament_name, t.season AS tournament_season, t.slug AS tournament_slug,"
+    " EXISTS (SELECT 1 FROM games_match_scorers s WHERE s.match_id = m.id AND s.user_id = %s)"
+    " AS is_assigned_scorer"
+    " FROM games_match m LEFT JOIN games_tournament t ON t.id = m.tournament_id WHERE m.id = %s"
+)
 
 
-def match_get(*, match_id: int, scorer=None, for_write: bool = False) -> Match:
+def match_for_write(*, match_id: int, scorer) -> Match:
+    """The match as the write path needs it, with ``is_assigned_scorer`` for ``scorer``; raises
+    ``Match.DoesNotExist``."""
+    user_id = scorer.pk if scorer.is_authenticated else None
+    match = next(iter(Match.objects.raw(_FOR_WRITE_SQL, [user_id, match_id])), None)
+    if match is None:
+        raise Match.DoesNotExist(f"There is no match {match_id}.")
+    if match.tournament_id is not None:
+        match.tournament = Tournament(id=match.tournament_id, name=match.tournament_name,
+                                      season=match.tournament_season, slug=match.tournament_slug)
+    return match
+
+
+def match_get(*, match_id: int, scorer=None) -> Match:
     """The match; with ``scorer``, also whether that user is one of its assigned scorers
-    (``match.is_assigned_scorer``), in the same query: the pad asks on every request.
-
-    ``for_write``: without its state and config, which the write service reads under the row
-    lock anyway (a Test's state is ~16 KB of JSON to fetch and parse for nothing), and without
-    the team rows (the delta names teams from the config; it needs only the tournament)."""
-    if for_write:
-        matches = Match.objects.select_related("tournament").defer("state", "config")
-    else:
-        matches = Match.objects.select_related("team_a", "team_b", "tournament", "toss_winner")
+    (``match.is_assigned_scorer``), in the same query: the pad asks on every request."""
+    matches = Match.objects.select_related("team_a", "team_b", "tournament", "toss_winner")
     if scorer is not None and scorer.is_authenticated:
         matches = matches.annotate(is_assigned_scorer=Exists(
             Match.scorers.through.objects.filter(match_id=OuterRef("pk"), user_id=scorer.pk)))

@@ -1,0 +1,272 @@
+"""Write-path benchmark: what a ball costs over HTTP, beside the write service and the database.
+
+    python -m bench.write_path [--scorers 1,8,32] [--balls 200] [--workers 1]
+
+In one run, on the benchmark database:
+
+1. **raw**: a psycopg loop with the write service's own SQL (lock the match row, insert the entry,
+   update the state, commit), one connection per scorer: what PostgreSQL itself allows.
+2. **service**: ``match_record_action`` called directly (hooks included: domain events, delta).
+3. **HTTP JSON**: ``POST /api/matches/<id>/actions`` on one Uvicorn server (``--workers``
+   processes), each scorer a logged-in session with CSRF, ``expected_seq`` and an idempotency key,
+   on its own match.
+
+Each prints deliveries/s and p50/p95/p99 per N concurrent scorers; the HTTP rows add the server's
+CPU per action (its processes' user+system time over the run / actions). Last, one scorer plays a
+whole 50-over match (both innings, ~740 actions) over HTTP: p50 of its first and last 100 balls
+shows whether a ball's cost grows with the match.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import threading
+import time
+import uuid
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+
+
+def _quantiles(latencies: list[float]) -> tuple[float, float, float]:
+    q = statistics.quantiles(latencies, n=100)
+    return q[49] * 1000, q[94] * 1000, q[98] * 1000
+
+
+def _row(label: str, scorers: int, count: int, elapsed: float, latencies: list[float],
+         cpu_s: float | None = None) -> None:
+    p50, p95, p99 = _quantiles(latencies)
+    cpu = f"{cpu_s * 1000 / count:>9.2f}" if cpu_s is not None else f"{'':>9}"
+    print(f"{label:<10} {scorers:>7} {count:>7} {count / elapsed:>8.0f} {p50:>7.1f} {p95:>7.1f} "
+          f"{p99:>7.1f} {cpu}", flush=True)
+
+
+def _parallel(scorers: int, work) -> tuple[float, list[float]]:
+    """Run ``work(i)`` (returns its latencies) on ``scorers`` threads started together."""
+    results: list[list[float]] = [[] for _ in range(scorers)]
+    barrier = threading.Barrier(scorers + 1)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = work(i)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(scorers)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started, [x for r in results for x in r]
+
+
+def _new_match(tag: str):
+    from django.contrib.auth import get_user_model
+
+    from games.services import match_record_action
+    from tests.games.factories import make_match
+
+    user = get_user_model().objects.create_user(f"bench-write-{tag}-{uuid.uuid4().hex[:8]}",
+                                                password="bench")
+    match = make_match(scorer=user, overs=50, prefix=f"{user.username} ")
+    match_record_action(match=match, action={
+        "kind": "start_innings", "striker": match.a_ids[0], "non_striker": match.a_ids[1],
+        "bowler": match.b_ids[0]})
+    return user, match
+
+
+def _balls(balls: int, bowlers: list[str]):
+    """The actions of ``balls`` deliveries with the bowler changes between overs."""
+    for n in range(balls):
+        if n and n % 6 == 0:
+            yield False, {"kind": "next_bowler", "player": bowlers[(n // 6) % 2]}
+        yield True, {"kind": "delivery", "runs": n % 3}
+
+
+def bench_raw(scorers: int, balls: int) -> None:
+    import psycopg
+    from django.conf import settings
+    from django.db import connection
+
+    from games.services import _APPEND_SQL, _LOCK_SQL
+
+    matches = [_new_match("raw")[1] for _ in range(scorers)]
+    connection.close()
+    db = settings.DATABASES["default"]
+    state = json.dumps(matches[0].state)
+
+    def work(i: int) -> list[float]:
+        match, latencies = matches[i], []
+        with psycopg.connect(host=db["HOST"], port=db["PORT"] or 5432, user=db["USER"],
+                             password=db["PASSWORD"], dbname=db["NAME"]) as conn:
+            seq = match.seq
+            for _ in range(balls):
+                started = time.perf_counter()
+                with conn.transaction():
+                    conn.execute(_LOCK_SQL, [uuid.uuid4().hex, match.pk]).fetchone()
+                    conn.execute(_APPEND_SQL, [
+                        match.pk, seq + 1, "delivery", '{"kind": "delivery", "runs": 1}', None,
+                        uuid.uuid4().hex, "[]", seq + 1, state, "live", "", match.pk]).fetchone()
+                seq += 1
+                latencies.append(time.perf_counter() - started)
+        return latencies
+
+    elapsed, latencies = _parallel(scorers, work)
+    _row("raw SQL", scorers, len(latencies), elapsed, latencies)
+
+
+def bench_service(scorers: int, balls: int) -> None:
+    from django.db import connection
+
+    from games.services import match_record_action
+
+    jobs = [_new_match("svc") for _ in range(scorers)]
+    connection.close()
+
+    def work(i: int) -> list[float]:
+        _, match = jobs[i]
+        latencies = []
+        for timed, action in _balls(balls, match.b_ids[:2]):
+            started = time.perf_counter()
+            match_record_action(match=match, action=action, expected_seq=match.seq,
+                                idempotency_key=uuid.uuid4().hex)
+            if timed:
+                latencies.append(time.perf_counter() - started)
+        connection.close()
+        return latencies
+
+    elapsed, latencies = _parallel(scorers, work)
+    _row("service", scorers, len(latencies), elapsed, latencies)
+
+
+class _Scorer:
+    """A logged-in scorer's HTTP session (cookies, CSRF) posting JSON actions."""
+
+    def __init__(self, base: str, username: str, match_id: int, seq: int):
+        import requests
+
+        self.base, self.match_id, self.seq = base, match_id, seq
+        self.session = requests.Session()
+        page = self.session.get(f"{base}/accounts/login/")
+        token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        done = self.session.post(f"{base}/accounts/login/", data={
+            "username": username, "password": "bench", "csrfmiddlewaretoken": token})
+        assert done.ok, done.status_code
+        self.headers = {"X-CSRFToken": self.session.cookies["csrftoken"]}
+
+    def post(self, action: dict) -> None:
+        response = self.session.post(
+            f"{self.base}/api/matches/{self.match_id}/actions", headers=self.headers,
+            json={"action": action, "expected_seq": self.seq, "idempotency_key": uuid.uuid4().hex})
+        assert response.status_code == 201, (response.status_code, response.text[:300])
+        self.seq = response.json()["seq"]
+
+
+def _cpu_seconds(pids: list[int]) -> float:
+    import psutil
+
+    total = 0.0
+    for pid in pids:
+        process = psutil.Process(pid)
+        for p in [process, *process.children(recursive=True)]:
+            times = p.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def bench_http(base: str, server_pids: list[int], scorers: int, balls: int) -> None:
+    from django.db import connection
+
+    jobs = [_new_match("http") for _ in range(scorers)]
+    connection.close()
+    clients = [_Scorer(base, user.username, match.pk, match.seq) for user, match in jobs]
+
+    def work(i: int) -> list[float]:
+        latencies = []
+        for timed, action in _balls(balls, jobs[i][1].b_ids[:2]):
+            started = time.perf_counter()
+            clients[i].post(action)
+            if timed:
+                latencies.append(time.perf_counter() - started)
+        return latencies
+
+    cpu_before = _cpu_seconds(server_pids)
+    elapsed, latencies = _parallel(scorers, work)
+    cpu = _cpu_seconds(server_pids) - cpu_before
+    _row("HTTP JSON", scorers, len(latencies), elapsed, latencies, cpu)
+    for _, match in jobs:  # every acknowledged ball recorded exactly once
+        match.refresh_from_db()
+        assert match.state["innings"][0]["legal_balls"] == balls, match.pk
+
+
+def bench_whole_match(base: str) -> None:
+    """One scorer, a whole 50-over match over HTTP: does a ball cost more late than early?"""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from bench.scoring import fifty_over_log
+    from tests.games.factories import make_match
+
+    user = get_user_model().objects.create_user(f"bench-write-full-{uuid.uuid4().hex[:8]}",
+                                                password="bench")
+    match = make_match(scorer=user, overs=50, prefix=f"{user.username} ")
+    ids = {f"a{i}": match.a_ids[i - 1] for i in range(1, 12)}
+    ids |= {f"b{i}": match.b_ids[i - 1] for i in range(1, 12)}
+    connection.close()
+
+    def mapped(value):
+        if isinstance(value, dict):
+            return {k: mapped(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [mapped(v) for v in value]
+        return ids.get(value, value) if isinstance(value, str) else value
+
+    _, actions = fifty_over_log()
+    scorer = _Scorer(base, user.username, match.pk, 0)
+    latencies = []
+    for action in map(mapped, actions):
+        started = time.perf_counter()
+        scorer.post(action)
+        if action["kind"] == "delivery":
+            latencies.append(time.perf_counter() - started)
+    first = statistics.median(latencies[:100]) * 1000
+    last = statistics.median(latencies[-100:]) * 1000
+    print(f"\nA whole 50-over match over HTTP, one scorer ({len(actions)} actions, "
+          f"{len(latencies)} balls): p50 of the first 100 balls {first:.1f} ms, "
+          f"of the last 100 {last:.1f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scorers", default="1,8,32")
+    parser.add_argument("--balls", type=int, default=200, help="deliveries per scorer")
+    parser.add_argument("--workers", type=int, default=1, help="Uvicorn worker processes")
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from bench.db import prepare_database
+    from bench.server import bench_server
+
+    prepare_database()
+    pids: list[int] = []
+    with bench_server(workers=args.workers, LOGIN_RATE_LIMIT_PER_MINUTE="100000",
+                      pids=pids) as port:
+        base = f"http://127.0.0.1:{port}"
+        print(f"{args.balls} deliveries per scorer, each scorer on its own match; HTTP: one "
+              f"Uvicorn server, {args.workers} worker process(es)")
+        print(f"{'path':<10} {'scorers':>7} {'balls':>7} {'per s':>8} {'p50 ms':>7} "
+              f"{'p95 ms':>7} {'p99 ms':>7} {'CPU ms/ball':>9}")
+        for scorers in (int(n) for n in args.scorers.split(",")):
+            bench_raw(scorers, args.balls)
+            bench_service(scorers, args.balls)
+            bench_http(base, pids, scorers, args.balls)
+        bench_whole_match(base)
+
+
+if __name__ == "__main__":
+    main()
