@@ -28,6 +28,10 @@ import time
 import uuid
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+# This process runs up to --scorers threads against the database at once (the raw and service
+# rows); the server under test keeps the default pool (passed to it explicitly below).
+SERVER_POOL = os.environ.get("DATABASE_POOL_MAX_SIZE", "20")
+os.environ["DATABASE_POOL_MAX_SIZE"] = "100"
 
 
 def _quantiles(latencies: list[float]) -> tuple[float, float, float]:
@@ -255,7 +259,7 @@ def main() -> None:
     prepare_database()
     pids: list[int] = []
     with bench_server(workers=args.workers, LOGIN_RATE_LIMIT_PER_MINUTE="100000",
-                      pids=pids) as port:
+                      DATABASE_POOL_MAX_SIZE=SERVER_POOL, pids=pids) as port:
         base = f"http://127.0.0.1:{port}"
         print(f"{args.balls} deliveries per scorer, each scorer on its own match; HTTP: one "
               f"Uvicorn server, {args.workers} worker process(es)")
