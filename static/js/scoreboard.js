@@ -10,9 +10,10 @@
   let tab = null;
   const conn = document.getElementById("conn");
 
-  function setConnection(kind, text) {
+  function setConnection(kind, text, detail) {
     conn.className = "conn conn-" + kind;
     conn.textContent = text;
+    conn.title = detail || "";
   }
 
   // RFC 7386 JSON Merge Patch.
@@ -91,7 +92,7 @@
   let liveLabel = "live";
   function status(message) {
     delayed = message.delayed;
-    if (delayed) setConnection("behind", "updates delayed — catching up…");
+    if (delayed) setConnection("behind", "updates delayed", message.message);
     else setConnection("live", liveLabel);
   }
   function live(label) {
