@@ -159,13 +159,18 @@ class _Scorer:
             "username": username, "password": "bench", "csrfmiddlewaretoken": token})
         assert done.ok, done.status_code
         self.headers = {"X-CSRFToken": self.session.cookies["csrftoken"]}
+        self.delta_bytes: list[int] = []
 
     def post(self, action: dict) -> None:
         response = self.session.post(
             f"{self.base}/api/matches/{self.match_id}/actions", headers=self.headers,
             json={"action": action, "expected_seq": self.seq, "idempotency_key": uuid.uuid4().hex})
         assert response.status_code == 201, (response.status_code, response.text[:300])
-        self.seq = response.json()["seq"]
+        body = response.json()
+        self.seq = body["seq"]
+        # As fans receive it: compact JSON with the commit time ``t`` added.
+        self.delta_bytes.append(len(json.dumps({**body["delta"], "t": time.time()},
+                                               separators=(",", ":"))))
 
 
 def _cpu_seconds(pids: list[int]) -> float:
@@ -239,7 +244,9 @@ def bench_whole_match(base: str) -> None:
     last = statistics.median(latencies[-100:]) * 1000
     print(f"\nA whole 50-over match over HTTP, one scorer ({len(actions)} actions, "
           f"{len(latencies)} balls): p50 of the first 100 balls {first:.1f} ms, "
-          f"of the last 100 {last:.1f} ms")
+          f"of the last 100 {last:.1f} ms; the delta fans get for an action: median "
+          f"{statistics.median(scorer.delta_bytes):.0f} bytes, p95 "
+          f"{statistics.quantiles(scorer.delta_bytes, n=20)[18]:.0f}")
 
 
 def main() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET, require_POST
 
 from games import engine
@@ -41,6 +42,7 @@ def _current_etag(request: HttpRequest, match_id: int) -> str | None:
 
 
 @require_GET
+@cache_control(no_cache=True)  # revalidate each time (the 304 too): matches change by the ball
 @condition(etag_func=_current_etag)  # If-None-Match matching the seq: 304 before the view runs
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     """The match's state, scorecard and result; ETag is the log sequence number."""
@@ -49,7 +51,6 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
         return _error(404, f"There is no match {match_id}.")
     response = JsonResponse(match_payload(match=match))
     response["ETag"] = _match_etag(match.pk, match.seq)  # the seq of this body, if one landed
-    response["Cache-Control"] = "no-cache"  # revalidate each time: live matches change by the ball
     return response
 
 

@@ -42,9 +42,11 @@ def test_match_state_shape(client, scored_match):
 def test_etag_gives_304_until_the_next_ball(client, scored_match, django_assert_num_queries):
     first = client.get(f"/api/matches/{scored_match.pk}")
     etag = first["ETag"]
+    assert first["Cache-Control"] == "no-cache"
     with django_assert_num_queries(1):  # the seq alone: no match row, no state, no scorecard
-        assert client.get(f"/api/matches/{scored_match.pk}",
-                          HTTP_IF_NONE_MATCH=etag).status_code == 304
+        again = client.get(f"/api/matches/{scored_match.pk}", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again["Cache-Control"] == "no-cache"
+    assert again["ETag"] == etag
     match_record_action(match=scored_match, action={"kind": "delivery", "runs": 1})
     changed = client.get(f"/api/matches/{scored_match.pk}", HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
