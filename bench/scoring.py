@@ -62,6 +62,23 @@ def fifty_over_log(overs: int = 50, bowler_max_overs: int = 10):
     return config, actions
 
 
+def fifty_over_log_for(match, overs: int = 50, bowler_max_overs: int = 10) -> list[dict]:
+    """``fifty_over_log``'s actions for a real match made by ``tests.games.factories.make_match``:
+    its placeholder players (a1…a11, b1…b11) replaced by the match's player ids."""
+    ids = {f"a{i}": match.a_ids[i - 1] for i in range(1, 12)}
+    ids |= {f"b{i}": match.b_ids[i - 1] for i in range(1, 12)}
+
+    def mapped(value):
+        if isinstance(value, dict):
+            return {k: mapped(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [mapped(v) for v in value]
+        return ids.get(value, value) if isinstance(value, str) else value
+
+    _, actions = fifty_over_log(overs=overs, bowler_max_overs=bowler_max_overs)
+    return [mapped(action) for action in actions]
+
+
 def bench_fold(seconds: float = 3.0) -> dict:
     from games.engine import fold
 

@@ -215,27 +215,17 @@ def bench_whole_match(base: str) -> None:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from bench.scoring import fifty_over_log
+    from bench.scoring import fifty_over_log_for
     from tests.games.factories import make_match
 
     user = get_user_model().objects.create_user(f"bench-write-full-{uuid.uuid4().hex[:8]}",
                                                 password="bench")
     match = make_match(scorer=user, overs=50, prefix=f"{user.username} ")
-    ids = {f"a{i}": match.a_ids[i - 1] for i in range(1, 12)}
-    ids |= {f"b{i}": match.b_ids[i - 1] for i in range(1, 12)}
+    actions = fifty_over_log_for(match)
     connection.close()
-
-    def mapped(value):
-        if isinstance(value, dict):
-            return {k: mapped(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [mapped(v) for v in value]
-        return ids.get(value, value) if isinstance(value, str) else value
-
-    _, actions = fifty_over_log()
     scorer = _Scorer(base, user.username, match.pk, 0)
     latencies = []
-    for action in map(mapped, actions):
+    for action in actions:
         started = time.perf_counter()
         scorer.post(action)
         if action["kind"] == "delivery":

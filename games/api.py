@@ -75,8 +75,6 @@ def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
     try:
         match = match_for_write(match_id=match_id, scorer=request.user)
     except Match.DoesNotExist:
-        match = None
-    if match is None:
         return _error(404, f"There is no match {match_id}.")
     if not request.user.is_authenticated:
         return _error(401, "Log in to score this match.")
