@@ -1,11 +1,17 @@
-"""Login with a rate limit per address: LOGIN_RATE_LIMIT_PER_MINUTE attempts (default 10)."""
+"""Accounts: sign-up, login and password reset, rate-limited per address together:
+LOGIN_RATE_LIMIT_PER_MINUTE attempts (default 10)."""
 
 import functools
 
+from django import forms
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import UserCreationForm
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from scorekeeper.ratelimit import TokenBucket
 
@@ -45,3 +51,36 @@ def admin_login(request):
         if refused is not None:
             return refused
     return admin.site.login(request)
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(help_text="For resetting a forgotten password; never shown.")
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ["username", "email"]
+
+
+@require_http_methods(["GET", "POST"])
+def sign_up(request):
+    """Anyone may open an account (to score friendlies, run tournaments, keep squads); the same
+    per-address limit as logins keeps scripts from making thousands."""
+    if request.method == "POST":
+        refused = _refused_attempt(request)
+        if refused is not None:
+            return refused
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.get_username()}. Set up a match to score it.")
+        return redirect("games:my-matches")
+    return render(request, "registration/sign_up.html", {"form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+class RateLimitedPasswordResetView(auth_views.PasswordResetView):
+    """Password reset mails go out at most as often as login attempts are allowed."""
+
+    def post(self, request, *args, **kwargs):
+        return _refused_attempt(request) or super().post(request, *args, **kwargs)

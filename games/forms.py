@@ -1,13 +1,31 @@
-"""Forms of the scorer console that are more than a button: setting up a match, its scorers."""
+"""Forms of the scorer console that are more than a button: setting up a match, its scorers,
+a tournament and a team's squad."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
 
-from games.models import Match, Tournament
+from games.models import FREE_HIT_CHOICES, Tournament
 
 NAME_MAX = 120  # Player.name
+
+# The formats a match is set up from: each fills the match's playing conditions from the
+# competition's conditions in force on the match's date (games.PlayingConditions); "custom"
+# takes only what the scorer enters.
+FORMATS = [
+    ("t20i", "T20 — 20 overs, 4 an over per bowler (international rules)"),
+    ("club_t20", "Club T20 — 20 overs, 4 per bowler"),
+    ("club_odi", "Club 40 overs — 8 per bowler"),
+    ("odi", "One-day — 50 overs, 10 per bowler"),
+    ("test", "Test / two-innings — unlimited overs, follow-on"),
+    ("ipl", "IPL"),
+    ("custom", "Custom — set every condition below"),
+]
+CUSTOM = "custom"
+# Conditions a scorer may set over the format's (empty: the format's).
+OVERRIDES = ("overs", "balls_per_over", "bowler_max_overs", "innings_per_side",
+             "follow_on_lead", "free_hit")
 
 
 def _names(text: str) -> list[str]:
@@ -29,48 +47,140 @@ class ScorersField(forms.CharField):
         return users
 
 
+class RowsWidget(forms.Widget):
+    """One text box per player (``name`` repeated), or one textarea of lines: either posts."""
+
+    def value_from_datadict(self, data, files, name):
+        rows = data.getlist(name) if hasattr(data, "getlist") else [data.get(name, "")]
+        if len(rows) == 1 and "\n" in rows[0]:
+            rows = rows[0].splitlines()
+        return [row.strip() for row in rows]
+
+
+class XIField(forms.Field):
+    widget = RowsWidget
+
+    def clean(self, value):
+        rows = value or []
+        if not any(rows):
+            raise forms.ValidationError("Enter the playing XI, in batting order.")
+        return rows
+
+
 class MatchSetupForm(forms.Form):
-    tournament = forms.ModelChoiceField(Tournament.objects.all(), required=False)
+    tournament = forms.ModelChoiceField(Tournament.objects.none(), required=False,
+                                        empty_label="None — a friendly",
+                                        help_text="Only tournaments you organise.")
     team_a = forms.CharField(label="Home side", max_length=120)
     team_b = forms.CharField(label="Away side", max_length=120)
+    format = forms.ChoiceField(choices=FORMATS, initial="club_t20")
     venue = forms.CharField(max_length=200, required=False)
     stage = forms.CharField(max_length=40, required=False,
                             help_text="Final, semi-final…; empty for a league or group match.")
     start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    overs = forms.IntegerField(min_value=1, max_value=200, required=False, initial=20,
-                               help_text="Overs per innings; leave empty for unlimited.")
-    balls_per_over = forms.IntegerField(min_value=4, max_value=10, initial=6)
-    innings_per_side = forms.TypedChoiceField(choices=[(1, "1"), (2, "2")], coerce=int,
-                                              initial=1)
     players_per_side = forms.IntegerField(min_value=2, max_value=15, initial=11)
+    overs = forms.IntegerField(min_value=1, max_value=200, required=False,
+                               help_text="Overs per innings (custom: empty for unlimited).")
+    balls_per_over = forms.IntegerField(min_value=4, max_value=10, required=False)
     bowler_max_overs = forms.IntegerField(min_value=1, required=False,
-                                          help_text="Empty: no limit per bowler.")
-    players_a = forms.CharField(label="Home XI (batting order, one per line)",
-                                widget=forms.Textarea(attrs={"rows": 11}))
-    players_b = forms.CharField(label="Away XI (batting order, one per line)",
-                                widget=forms.Textarea(attrs={"rows": 11}))
-    toss_winner = forms.ChoiceField(choices=[("a", "Home side"), ("b", "Away side")])
-    toss_decision = forms.ChoiceField(choices=Match.TossDecision.choices)
+                                          help_text="Overs one bowler may bowl.")
+    innings_per_side = forms.TypedChoiceField(choices=[("", "—"), (1, "1"), (2, "2")],
+                                              coerce=int, required=False, empty_value=None)
+    follow_on_lead = forms.IntegerField(min_value=0, required=False,
+                                        help_text="Lead that allows the follow-on (two innings).")
+    free_hit = forms.ChoiceField(choices=[("", "—"), *FREE_HIT_CHOICES], required=False,
+                                 help_text="Free hit after which no-balls.")
+    players_a = XIField(label="Home XI")
+    players_b = XIField(label="Away XI")
+    captain_a = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    keeper_a = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    captain_b = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    keeper_b = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    toss_winner = forms.ChoiceField(choices=[("a", "Home side"), ("b", "Away side")],
+                                    widget=forms.RadioSelect)
+    toss_decision = forms.ChoiceField(choices=[("bat", "bat"), ("field", "bowl")],
+                                      label="and chose to", widget=forms.RadioSelect)
     scorers = ScorersField(required=False, help_text="Usernames of co-scorers (you are one).")
+
+    # Set-up comes in two steps on one form: the match (these), then the XIs and the toss.
+    STEP_ONE = ("tournament", "team_a", "team_b", "format", "venue", "stage", "start_date",
+                "players_per_side", *OVERRIDES)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        organised = Tournament.objects.all()
+        if not user.is_staff:
+            organised = organised.filter(organisers=user)
+        self.fields["tournament"].queryset = organised
+        # The toss is won by a team, named as the scorer typed it.
+        names = [(self.data.get(f"team_{side}") or "").strip() for side in "ab"]
+        if all(names):
+            self.fields["toss_winner"].choices = [("a", names[0]), ("b", names[1])]
+
+    def step_one_fields(self):
+        return [self[name] for name in self.STEP_ONE]
 
     def clean(self):
         data = super().clean()
         size = data.get("players_per_side")
         if data.get("team_a") and data.get("team_a") == data.get("team_b"):
             self.add_error("team_b", "The two sides must be different teams.")
-        for field in ("players_a", "players_b"):
+        for side in "ab":
+            field = f"players_{side}"
             if field not in data or size is None:
                 continue
-            names = _names(data[field])
+            rows = data[field]
+            names = [name for name in rows if name]
             if len(names) != size:
-                self.add_error(field, f"Enter {size} players, one per line ({len(names)} given).")
-            elif len(set(names)) != len(names):
+                self.add_error(field, f"Enter {size} players ({len(names)} given).")
+            elif len({n.casefold() for n in names}) != len(names):
                 self.add_error(field, "A name appears twice; add an initial to tell them apart.")
             elif any(len(name) > NAME_MAX for name in names):
                 self.add_error(field, f"A name is longer than {NAME_MAX} characters.")
+            for role in ("captain", "keeper"):
+                row = data.get(f"{role}_{side}")
+                chosen = rows[row] if row is not None and 0 <= row < len(rows) else ""
+                data[f"{role}_{side}"] = chosen or None
             data[field] = names
         return data
+
+    def conditions(self) -> dict:
+        """What the scorer set over the format's conditions."""
+        data = self.cleaned_data
+        chosen = {name: data[name] for name in OVERRIDES if data.get(name) not in (None, "")}
+        if data["format"] == CUSTOM:
+            chosen.setdefault("overs", None)
+        return chosen
 
 
 class ScorersForm(forms.Form):
     scorers = ScorersField(required=False, help_text="Usernames, separated by commas.")
+
+
+class TournamentForm(forms.ModelForm):
+    organisers = ScorersField(required=False, label="Co-organisers",
+                              help_text="Usernames of people who run it with you.")
+
+    class Meta:
+        model = Tournament
+        fields = ["name", "season", "points_win", "points_tie", "points_no_result"]
+
+
+class SquadForm(forms.Form):
+    name = forms.CharField(max_length=120, label="Team name")
+    short_name = forms.CharField(max_length=10, required=False)
+    squad = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), required=False,
+                            help_text="One player per line. A name already in the squad keeps "
+                                      "its player (and their records); a new name adds one.")
+    managers = ScorersField(required=False, label="Co-managers",
+                            help_text="Usernames of people who may change this squad.")
+
+    def clean_squad(self):
+        names = _names(self.cleaned_data["squad"])
+        if len({n.casefold() for n in names}) != len(names):
+            raise forms.ValidationError("A name appears twice; add an initial to tell them "
+                                        "apart.")
+        if any(len(name) > NAME_MAX for name in names):
+            raise forms.ValidationError(f"A name is longer than {NAME_MAX} characters.")
+        return names
+

@@ -27,6 +27,10 @@ class Tournament(models.Model):
     points_win = models.PositiveSmallIntegerField(default=2)
     points_tie = models.PositiveSmallIntegerField(default=1)
     points_no_result = models.PositiveSmallIntegerField(default=1)
+    # Who runs it: only they (and staff) add matches to it and appoint their scorers, so only
+    # their matches count in its table.
+    organisers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                        related_name="tournaments_organised")
 
     class Meta:
         ordering = ["-season", "name"]
@@ -46,6 +50,11 @@ class Tournament(models.Model):
 class Team(models.Model):
     name = models.CharField(max_length=120, unique=True)
     short_name = models.CharField(max_length=10, blank=True)
+    # The players a side picks its XI from (the same Player identities the engine and the
+    # importer use), and who may change that squad.
+    squad = models.ManyToManyField("Player", blank=True, related_name="squads")
+    managers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
+                                      related_name="teams_managed")
 
     class Meta:
         ordering = ["name"]
@@ -262,6 +271,8 @@ class MatchPlayer(models.Model):
     player = models.ForeignKey(Player, on_delete=models.PROTECT, related_name="appearances")
     order = models.PositiveSmallIntegerField(default=0)
     substitute = models.BooleanField(default=False)
+    captain = models.BooleanField(default=False)
+    keeper = models.BooleanField(default=False, verbose_name="wicket-keeper")
 
     class Meta:
         ordering = ["match", "team", "order"]

@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 
 from games import engine
 from games.engine.scorecard import scorecard
-from games.models import LogEntry, Match, PlayingConditions, Tournament
+from games.models import LogEntry, Match, MatchPlayer, PlayingConditions, Team, Tournament
 
 # What recording an action needs of a match before the write service locks it: who may score
 # it, and what its delta shows besides the state (the tournament, the toss). The state and config
@@ -147,3 +147,14 @@ def playing_conditions_in_force(*, competition: str, on: str) -> PlayingConditio
     family = PlayingConditions.objects.filter(competition=competition)
     return (family.filter(valid_from__lte=on).order_by("-valid_from").first()
             or family.order_by("valid_from").first())
+
+
+def last_xi(*, team: Team) -> list[MatchPlayer]:
+    """The playing XI of the team's most recent match, in batting order (empty if none)."""
+    latest = (MatchPlayer.objects.filter(team=team, substitute=False)
+              .order_by("-match__start_date", "-match_id").values("match_id").first())
+    if latest is None:
+        return []
+    return list(MatchPlayer.objects.filter(team=team, substitute=False,
+                                           match_id=latest["match_id"])
+                .select_related("player").order_by("order"))

@@ -239,9 +239,11 @@ def match_replay_state(*, match: Match) -> dict:
 def match_create(
     *, team_a: Team, team_b: Team, players_a: list[Player], players_b: list[Player],
     toss_winner: Team, toss_decision: str, created_by=None, tournament=None,
-    substitutes_a: list[Player] = (), substitutes_b: list[Player] = (), **format_fields,
+    substitutes_a: list[Player] = (), substitutes_b: list[Player] = (),
+    captains: tuple[Player, ...] = (), keepers: tuple[Player, ...] = (), **format_fields,
 ) -> Match:
-    """Create a match with its playing XIs (in batting order) and toss."""
+    """Create a match with its playing XIs (in batting order) and toss. Everyone who plays for
+    a team joins its squad, so the next match picks them by name."""
     if team_a == team_b:
         raise engine.IllegalAction("A match needs two different teams.")
     if toss_winner not in (team_a, team_b):
@@ -259,7 +261,10 @@ def match_create(
                                         (team_a, substitutes_a, True),
                                         (team_b, substitutes_b, True)):
             rows += [MatchPlayer(match=match, team=team, player=player, order=order,
-                                 substitute=substitute) for order, player in enumerate(squad)]
+                                 substitute=substitute, captain=player in captains,
+                                 keeper=player in keepers)
+                     for order, player in enumerate(squad)]
+            team.squad.add(*squad)
         MatchPlayer.objects.bulk_create(rows)
         match_refresh_config(match=match)
         if created_by is not None:
@@ -288,39 +293,3 @@ def match_refold(*, match: Match) -> Match:
         match.result_text = engine.result_text(config, match.state)
         match.save(update_fields=["config", "state", "status", "result_text", "updated_at"])
     return match
-
-
-def team_squad_by_names(*, team: Team, names: list[str]) -> list[Player]:
-    """Players for a side typed as names: the player of that name who has played for this team
-    before, else a new one (so a club's regulars keep their career figures across matches)."""
-    known: dict[str, Player] = {}
-    for player in Player.objects.filter(name__in=names, appearances__team=team).distinct():
-        known.setdefault(player.name, player)
-    new = Player.objects.bulk_create(Player(name=n) for n in names if n not in known)
-    known.update((player.name, player) for player in new)
-    return [known[name] for name in names]
-
-
-def match_setup(
-    *, team_a_name: str, team_b_name: str, names_a: list[str], names_b: list[str],
-    toss_winner: str, toss_decision: str, created_by, scorers=(), **match_fields,
-) -> Match:
-    """Create a match from the scorer's set-up form: teams and players by name (found or
-    created), the toss (``"a"`` or ``"b"`` won it), and its scorers besides the creator."""
-    with transaction.atomic():
-        team_a, _ = Team.objects.get_or_create(name=team_a_name)
-        team_b, _ = Team.objects.get_or_create(name=team_b_name)
-        match = match_create(
-            team_a=team_a, team_b=team_b,
-            players_a=team_squad_by_names(team=team_a, names=names_a),
-            players_b=team_squad_by_names(team=team_b, names=names_b),
-            toss_winner=team_a if toss_winner == "a" else team_b, toss_decision=toss_decision,
-            created_by=created_by, **match_fields,
-        )
-        match.scorers.add(*scorers)
-    return match
-
-
-def match_set_scorers(*, match: Match, scorers) -> None:
-    """Replace a match's assigned scorers (its creator and staff manage them)."""
-    match.scorers.set(scorers)

@@ -1,6 +1,9 @@
-"""Setting up a match from the scorer console, and managing who may score it."""
+"""Setting cricket up from the scorer console: a match (in two steps on one form), who may score
+it, tournaments their organisers run, and teams with their squads."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,17 +12,70 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from games import engine
-from games.forms import MatchSetupForm, ScorersForm
-from games.models import Match
-from games.services import match_set_scorers, match_setup
+from games.forms import FORMATS, MatchSetupForm, ScorersForm, SquadForm, TournamentForm
+from games.models import Match, Team, Tournament
+from games.permissions import can_appoint_scorers, can_manage_team, can_organise
+from games.selectors import last_xi
+from games.setup import match_set_scorers, match_setup, team_save, tournament_save
+
+NOT_ORGANISER = ("Only the organisers of {tournament} (or staff) can add its matches. Leave the "
+                 "tournament empty to set up a friendly, or ask an organiser to add you.")
+
+
+def _tournament_refused(request: HttpRequest) -> HttpResponse | None:
+    """403 when the form names a tournament this user does not run (nothing is stored)."""
+    chosen = request.POST.get("tournament") or request.GET.get("tournament")
+    if not chosen or not chosen.isdigit():
+        return None
+    tournament = Tournament.objects.filter(pk=chosen).first()
+    if tournament is None or can_organise(request.user, tournament):
+        return None
+    return HttpResponseForbidden(NOT_ORGANISER.format(tournament=tournament))
+
+
+def _index(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def _sides(form: MatchSetupForm, size: int, posted: bool) -> list[tuple]:
+    """Per side, for step two: its name, its squad (for type-ahead), the XI rows (as entered,
+    else the XI of the team's last match, in its batting order), captain and keeper rows, and
+    the errors to show beside them."""
+    data = form.data
+    sides = []
+    for side in "ab":
+        name = (data.get(f"team_{side}") or "").strip()
+        team = Team.objects.filter(name=name).first()
+        squad = sorted(team.squad.values_list("name", flat=True)) if team else []
+        rows = data.getlist(f"players_{side}") if hasattr(data, "getlist") else []
+        captain, keeper = _index(data.get(f"captain_{side}")), _index(data.get(f"keeper_{side}"))
+        if not any(rows) and team is not None:
+            last = last_xi(team=team)
+            rows = [mp.player.name for mp in last]
+            captain = next((i for i, mp in enumerate(last) if mp.captain), None)
+            keeper = next((i for i, mp in enumerate(last) if mp.keeper), None)
+        rows = (list(rows) + [""] * size)[:max(size, len(rows))]
+        errors = form.errors.get(f"players_{side}", []) if posted else []
+        sides.append((side, name or f"Side {side.upper()}", squad, rows, captain, keeper,
+                      errors))
+    return sides
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def match_new(request: HttpRequest) -> HttpResponse:
-    """Any signed-in user may set up a match; they become its first scorer."""
-    form = MatchSetupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    """Step one (a GET form): the match and its format. Step two (the same fields carried
+    along): both XIs from the squads, captains, keepers and the toss. Any signed-in user may set
+    up a friendly; only organisers add a tournament's matches. The creator is its first scorer."""
+    refused = _tournament_refused(request)
+    if refused is not None:
+        return refused
+    posted = request.method == "POST"
+    data = request.POST if posted else (request.GET or None)
+    form = MatchSetupForm(data, user=request.user)
+    step_two = posted or (data is not None and not data.get("edit")
+                          and all(not form[name].errors for name in form.STEP_ONE))
+    if posted and form.is_valid():
         data = form.cleaned_data
         try:
             match = match_setup(
@@ -28,26 +84,36 @@ def match_new(request: HttpRequest) -> HttpResponse:
                 toss_winner=data["toss_winner"], toss_decision=data["toss_decision"],
                 created_by=request.user, scorers=data["scorers"],
                 tournament=data["tournament"], venue=data["venue"], stage=data["stage"],
-                start_date=data["start_date"], overs=data["overs"],
-                balls_per_over=data["balls_per_over"], innings_per_side=data["innings_per_side"],
-                players_per_side=data["players_per_side"],
-                bowler_max_overs=data["bowler_max_overs"],
+                start_date=data["start_date"], players_per_side=data["players_per_side"],
+                competition=data["format"], conditions=form.conditions(),
+                captains={s: data[f"captain_{s}"] for s in "ab"},
+                keepers={s: data[f"keeper_{s}"] for s in "ab"},
             )
         except engine.IllegalAction as illegal:
             form.add_error(None, illegal.message)
         else:
             messages.success(request, "Match created: choose the openers and the bowler.")
             return redirect("games:scoring-pad", match_id=match.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "games/match_new.html", {"form": form}, status=status)
+    size = form.data.get("players_per_side") or "11"
+    size = int(size) if size.isdigit() and 2 <= int(size) <= 15 else 11
+    change = {name: form.data.get(name, "") for name in form.STEP_ONE}
+    return render(request, "games/match_new.html", {
+        "form": form, "step_two": step_two, "rows": range(size),
+        "sides": _sides(form, size, posted) if step_two else [],
+        "teams": Team.objects.order_by("name").values_list("name", flat=True)[:500],
+        "format_label": dict(FORMATS).get(form.data.get("format"), "custom"),
+        "change_query": urlencode({**change, "edit": "1"}),
+    }, status=400 if posted else 200)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def match_scorers(request: HttpRequest, match_id: int) -> HttpResponse:
-    match = get_object_or_404(Match, pk=match_id)
-    if not (request.user.is_staff or match.created_by_id == request.user.pk):
-        return HttpResponseForbidden("Only the match's creator (or staff) can choose its scorers.")
+    match = get_object_or_404(Match.objects.select_related("tournament"), pk=match_id)
+    if not can_appoint_scorers(request.user, match):
+        return HttpResponseForbidden(
+            "Only the tournament's organisers (or, for a friendly, whoever set it up) and staff "
+            "can choose this match's scorers.")
     current = " ".join(u.get_username() for u in match.scorers.order_by("username"))
     form = ScorersForm(request.POST or None, initial={"scorers": current})
     if request.method == "POST" and form.is_valid():
@@ -57,3 +123,60 @@ def match_scorers(request: HttpRequest, match_id: int) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(request, "games/match_scorers.html", {"form": form, "match": match},
                   status=status)
+
+
+@login_required
+def organised(request: HttpRequest) -> HttpResponse:
+    """The tournaments and teams this user runs."""
+    return render(request, "games/organised.html", {
+        "tournaments": request.user.tournaments_organised.all(),
+        "teams": request.user.teams_managed.all(),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def tournament_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
+    tournament = get_object_or_404(Tournament, slug=slug) if slug else Tournament()
+    if slug and not can_organise(request.user, tournament):
+        return HttpResponseForbidden(f"Only the organisers of {tournament} (or staff) can "
+                                     "change it.")
+    others = " ".join(u.get_username() for u in tournament.organisers.exclude(pk=request.user.pk)
+                      .order_by("username")) if slug else ""
+    form = TournamentForm(request.POST or None, instance=tournament,
+                          initial={"organisers": others})
+    if request.method == "POST" and form.is_valid():
+        tournament = tournament_save(tournament=form.save(commit=False), by=request.user,
+                                     organisers=form.cleaned_data["organisers"])
+        messages.success(request, f"{tournament} saved. Add its matches from + New match.")
+        return redirect("games:organised")
+    return render(request, "games/tournament_edit.html", {"form": form, "tournament": tournament},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_edit(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
+    team = get_object_or_404(Team, pk=team_id) if team_id else Team()
+    if team_id and not can_manage_team(request.user, team):
+        return HttpResponseForbidden(f"Only {team}'s managers (or staff) can change its squad.")
+    initial = {}
+    if team_id:
+        initial = {"name": team.name, "short_name": team.short_name,
+                   "squad": "\n".join(team.squad.order_by("name").values_list("name", flat=True)),
+                   "managers": " ".join(team.managers.exclude(pk=request.user.pk)
+                                        .values_list("username", flat=True))}
+    form = SquadForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        clash = Team.objects.filter(name=data["name"]).exclude(pk=team.pk).exists()
+        if clash:
+            form.add_error("name", "Another team has this name.")
+        else:
+            team.name, team.short_name = data["name"], data["short_name"]
+            team_save(team=team, names=data["squad"], by=request.user,
+                      managers=data["managers"])
+            messages.success(request, f"{team.name}: squad of {len(data['squad'])} saved.")
+            return redirect("games:organised")
+    return render(request, "games/team_edit.html", {"form": form, "team": team},
+                  status=400 if request.method == "POST" else 200)

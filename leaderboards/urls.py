@@ -17,6 +17,7 @@ register_converter(BoardKind, "kind")
 app_name = "leaderboards"
 
 urlpatterns = [
+    path("tournaments/", views.tournaments_page, name="tournaments"),
     path("tournaments/<slug:slug>/", views.tournament_page, name="tournament"),
     path("tournaments/<slug:slug>/<kind:kind>/", views.tournament_table_page,
          name="tournament-table"),

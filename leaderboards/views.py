@@ -87,3 +87,10 @@ def player_page(request: HttpRequest, player_id: int) -> HttpResponse:
             for kind in ("batting", "bowling")}
     return _public(render(request, "leaderboards/player.html", {
         "figures": figures, "rank": rank, "columns": COLUMNS}), TIMEOUT_RANK)
+
+
+@require_GET
+def tournaments_page(request: HttpRequest) -> HttpResponse:
+    """Every tournament, newest season first."""
+    return _public(render(request, "leaderboards/tournaments.html", {
+        "tournaments": Tournament.objects.all()}), TIMEOUT_TOURNAMENT)

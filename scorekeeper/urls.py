@@ -3,7 +3,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from games.auth_views import RateLimitedLoginView, admin_login
+from games.auth_views import (
+    RateLimitedLoginView,
+    RateLimitedPasswordResetView,
+    admin_login,
+    sign_up,
+)
 from scorekeeper import views
 
 urlpatterns = [
@@ -14,6 +19,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/sign-up/", sign_up, name="sign-up"),
+    path("accounts/password-reset/", RateLimitedPasswordResetView.as_view(),
+         name="password_reset"),
+    path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(),
+         name="password_reset_done"),
+    path("accounts/reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
+    path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
+         name="password_reset_complete"),
     path("", include("games.urls")),
     path("", include("events.urls")),
     path("", include("realtime.urls")),

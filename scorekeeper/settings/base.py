@@ -92,6 +92,13 @@ CSRF_FAILURE_VIEW = "scorekeeper.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "/score/"
 LOGOUT_REDIRECT_URL = "/matches/"
 
+# --- Email (password resets) ---------------------------------------------------------------------
+# Locally the console backend prints each message; production sets EMAIL_URL
+# (smtp+tls://user:password@host:587, never committed).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Scorekeeper <noreply@localhost>")
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
 # --- Embedded servers ----------------------------------------------------------------------------
 # With DATABASE_URL / REDIS_URL unset, start (or reuse) PostgreSQL and Redis under var/.
 _embedded = shared_services().acquire(

@@ -155,7 +155,7 @@ def test_non_scorers_cannot_see_or_edit_balls(client):
 
 
 def _setup_form(**overrides):
-    form = {"team_a": "Ruddington CC", "team_b": "Keyworth CC", "overs": "20",
+    form = {"team_a": "Ruddington CC", "team_b": "Keyworth CC", "format": "custom", "overs": "20",
             "balls_per_over": "6", "innings_per_side": "1", "players_per_side": "11",
             "players_a": "\n".join(f"Rudd {i}" for i in range(1, 12)),
             "players_b": "\n".join(f"Key {i}" for i in range(1, 12)),

@@ -1,0 +1,93 @@
+"""Writes that set cricket up rather than score it: tournaments and their organisers, teams and
+their squads, a match from the scorer's set-up form, and who may score it."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+
+from games.models import Match, Player, Team, Tournament
+from games.selectors import playing_conditions_in_force
+from games.services import match_create
+
+
+def tournament_save(*, tournament: Tournament, by, organisers=()) -> Tournament:
+    """Create or change a tournament; whoever saves it stays one of its organisers."""
+    with transaction.atomic():
+        tournament.save()
+        tournament.organisers.set({*organisers, by})
+    return tournament
+
+
+def players_by_names(*, team: Team, names: list[str]) -> list[Player]:
+    """The team's players for these names: one already in its squad (or who has played for it)
+    under that name or an alias, else a new player. So a club's regulars keep one identity, and
+    with it their career figures, from match to match."""
+    folded = {name.casefold(): name for name in names}
+    known: dict[str, Player] = {}
+    mine = (Player.objects.filter(Q(squads=team) | Q(appearances__team=team))
+            .prefetch_related("aliases").distinct().order_by("pk"))
+    for player in mine:
+        for name in (player.name, *(alias.name for alias in player.aliases.all())):
+            if name.casefold() in folded:
+                known.setdefault(folded[name.casefold()], player)
+    new = Player.objects.bulk_create(Player(name=n) for n in names if n not in known)
+    known.update((player.name, player) for player in new)
+    return [known[name] for name in names]
+
+
+def team_save(*, team: Team, names: list[str], by, managers=()) -> Team:
+    """Create or change a team and set its squad to these names (the rest leave the squad, not
+    the records). Whoever saves it stays one of its managers."""
+    with transaction.atomic():
+        team.save()
+        team.squad.set(players_by_names(team=team, names=names))
+        team.managers.set({*managers, by})
+    return team
+
+
+def match_setup(
+    *, team_a_name: str, team_b_name: str, names_a: list[str], names_b: list[str],
+    toss_winner: str, toss_decision: str, created_by, scorers=(), competition: str = "custom",
+    conditions: dict | None = None, captains: dict | None = None, keepers: dict | None = None,
+    **match_fields,
+) -> Match:
+    """Create a match from the scorer's set-up form: teams and players by name (found or
+    created; a new team is managed by its creator), the toss (``"a"`` or ``"b"`` won it), the
+    playing conditions of ``competition`` on the match's date with the scorer's ``conditions``
+    over them, captains and keepers by name per side, and its scorers besides the creator."""
+    captains, keepers = captains or {}, keepers or {}
+    day = match_fields.get("start_date") or datetime.date.today()
+    preset = (None if competition == "custom"
+              else playing_conditions_in_force(competition=competition, on=day.isoformat()))
+    fields = {**(preset.match_fields() if preset else {}), **(conditions or {})}
+    with transaction.atomic():
+        teams, sides = {}, {}
+        for side, name, names in (("a", team_a_name, names_a), ("b", team_b_name, names_b)):
+            team, created = Team.objects.get_or_create(name=name)
+            if created and created_by is not None:
+                team.managers.add(created_by)
+            teams[side] = team
+            sides[side] = players_by_names(team=team, names=names)
+
+        def role(chosen: dict) -> tuple[Player, ...]:
+            return tuple(sides[side][names.index(chosen[side])]
+                         for side, names in (("a", names_a), ("b", names_b))
+                         if chosen.get(side) in names)
+
+        match = match_create(
+            team_a=teams["a"], team_b=teams["b"], players_a=sides["a"], players_b=sides["b"],
+            toss_winner=teams[toss_winner], toss_decision=toss_decision,
+            created_by=created_by, playing_conditions=preset, captains=role(captains),
+            keepers=role(keepers), **fields, **match_fields,
+        )
+        match.scorers.add(*scorers)
+    return match
+
+
+def match_set_scorers(*, match: Match, scorers) -> None:
+    """Replace a match's assigned scorers (its organisers, creator or staff appoint them)."""
+    match.scorers.set(scorers)
+
