@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 
 from games.models import Match, MatchPlayer, Player, Team, Tournament
-from leaderboards.selectors import board_summary
 from leaderboards.scopes import tournament_scope
+from leaderboards.selectors import board_summary
 from tests.games.factories import make_match, make_user
 
 pytestmark = pytest.mark.django_db
