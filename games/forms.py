@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import ProhibitNullCharactersValidator
 
 from games.models import FREE_HIT_CHOICES, Tournament
 
@@ -64,6 +65,8 @@ class XIField(forms.Field):
         rows = value or []
         if not any(rows):
             raise forms.ValidationError("Enter the playing XI, in batting order.")
+        for row in rows:
+            ProhibitNullCharactersValidator()(row)
         return rows
 
 

@@ -26,7 +26,12 @@ EXTRA_KINDS = {"wide": "wides", "noball": "noballs", "bye": "byes", "legbye": "l
 
 
 class FormError(ValueError):
-    """A form value that cannot be read at all (not a number, say): the message says which."""
+    """A form value that cannot be read at all (not a number, say): the message says which,
+    ``field`` names the form field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 def _int(post: QueryDict, name: str, label: str, default: int | None = 0) -> int | None:
@@ -36,7 +41,7 @@ def _int(post: QueryDict, name: str, label: str, default: int | None = 0) -> int
     try:
         return int(raw)
     except ValueError as error:
-        raise FormError(f"{label} must be a whole number, not {raw!r}.") from error
+        raise FormError(f"{label} must be a whole number, not {raw!r}.", name) from error
 
 
 def _wickets(post: QueryDict) -> list[dict]:
@@ -47,16 +52,18 @@ def _wickets(post: QueryDict) -> list[dict]:
     return [{"kind": how, "player_out": post.get("player_out"), "fielders": fielders}]
 
 
-def extras_action(post: QueryDict) -> dict:
-    """An extra with runs: a wide with runs run (all wides), a no-ball with runs off the bat or
-    byes/leg-byes, byes and leg-byes of any number (4 with ``boundary``)."""
-    extra = post.get("extra")
-    if extra not in EXTRA_KINDS:
-        raise FormError("Choose the extra: wide, no-ball, bye or leg-bye.")
+def ball_action(post: QueryDict, *, fair: bool = False) -> dict:
+    """The ball a form describes: a wide with runs run (all wides), a no-ball with runs off the
+    bat or byes/leg-byes, byes and leg-byes of any number (4 with ``boundary``), and — where
+    ``fair`` allows it, as on the wicket form — a fair ball with runs off the bat."""
+    extra = post.get("extra") or ""
+    if extra not in EXTRA_KINDS and not (fair and extra == ""):
+        raise FormError("Choose the extra: wide, no-ball, bye or leg-bye.", "extra")
     runs = _int(post, "runs", "Runs")
-    boundary = post.get("boundary") == "on"
     action: dict = {"kind": "delivery"}
-    if extra == "wide":
+    if extra == "":
+        action["runs"] = runs
+    elif extra == "wide":
         action["extras"] = {"wides": 1 + runs}
     elif extra == "noball":
         off = post.get("noball_runs", "bat")
@@ -66,10 +73,10 @@ def extras_action(post: QueryDict) -> dict:
             action["extras"] = {"noballs": 1, **({off: runs} if runs else {})}
         else:
             raise FormError("Say whether the no-ball's runs came off the bat, as byes or as "
-                            "leg-byes.")
+                            "leg-byes.", "noball_runs")
     else:
         action["extras"] = {EXTRA_KINDS[extra]: runs}
-    if boundary:
+    if post.get("boundary") == "on":
         action["boundary"] = True
     wickets = _wickets(post)
     if wickets:
@@ -104,10 +111,11 @@ def form_action(post: QueryDict) -> dict | None:
     if name == "undo":
         return {"kind": "undo"}
     if name == "extras":
-        return extras_action(post)
-    if name == "wicket":
-        return {"kind": "delivery", "runs": _int(post, "runs", "Runs completed"),
-                "wickets": _wickets(post) or [{"kind": None}]}
+        return ball_action(post)
+    if name == "wicket":  # on any ball: fair, wide, no-ball, bye or leg-bye
+        action = ball_action(post, fair=True)
+        action.setdefault("wickets", [{"kind": None, "player_out": post.get("player_out")}])
+        return action
     if name == "correct":
         return {"kind": "correct", "target_seq": _int(post, "target_seq", "Ball", None),
                 "action": delivery_action(post)}
@@ -123,8 +131,8 @@ def form_action(post: QueryDict) -> dict | None:
         return action
     if name in ("swap_strike", "end_over", "continue_over", "play_on"):
         return {"kind": name}
-    if name == "absent_hurt":
-        return {"kind": "absent_hurt", "player": post.get("player")}
+    if name in ("absent_hurt", "timed_out"):
+        return {"kind": name, "player": post.get("player")}
     if name == "retire":
         return {"kind": "retire", "player": post.get("player"), "how": post.get("how")}
     if name == "revise_target":

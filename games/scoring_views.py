@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,38 @@ from games.services import IdempotencyConflict, StaleState, match_record_action
 
 STALE_MESSAGE = ("Someone else scored: here is the current state. "
                  "Enter the ball again if it is still needed.")
+# The engine names the action's field to blame; the pad's forms call some of them otherwise.
+FORM_FIELDS = {"fielders": "fielder", "kind": "how", "player": "player", "player_out": "player_out",
+               "runs": "runs", "how": "how"}
+# Forms whose action cannot be taken back with one undo tap ask "are you sure?" first.
+CONFIRM = {"end_innings": "Tick “Yes, end the innings” first: nothing was recorded.",
+           "end_match": "Tick “Yes, end the match” first: nothing was recorded."}
+
+
+# The pad's fixed choices: (value posted, what the scorer reads).
+EXTRAS = [("wide", "wide"), ("noball", "no-ball"), ("bye", "byes"), ("legbye", "leg-byes")]
+WICKET_BALLS = [("", "a fair ball"), ("wide", "a wide"), ("noball", "a no-ball"),
+                ("bye", "a bye (runs completed are byes)"),
+                ("legbye", "a leg-bye (runs completed are leg-byes)")]
+NOBALL_RUNS = [("bat", "off the bat"), ("byes", "byes"), ("legbyes", "leg-byes")]
+END_INNINGS = [("declared", "declared"), ("all_out", "all out (no fit batter left)"),
+               ("interrupted", "interrupted")]
+END_MATCH = [("no_result", "no result"), ("abandoned", "abandoned"), ("tie", "tie"),
+             ("draw", "draw"), ("won", "won (stated result)")]
+# Buttons that share another's form.
+SAME_FORM = {"timed_out": "new_batter", "absent_hurt": "new_batter"}
+# Forms that show their error inside themselves (beside the field when there is one).
+INLINE_ERRORS = {"extras", "wicket", "retire", "end_innings", "end_match", "revise_target",
+                 "revise_overs", "penalty"}
+WICKET_FIELDS = {"how", "player_out", "fielder", "runs"}
+
+
+@dataclass(frozen=True)
+class PadError:
+    """What went wrong with a posted form, and which of its fields to show it beside."""
+
+    message: str
+    field: str | None = None
 
 
 def scorer_view(view):
@@ -60,7 +93,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 @scorer_view
 @require_http_methods(["GET", "POST"])
 def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
-    error = None
+    error, posted = None, request.POST.get("action")
     if request.method == "POST":
         error = _record_from_post(request, match)
         # A plain form post is answered with a redirect (a reload never re-posts); pad.js's
@@ -70,9 +103,17 @@ def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
     view = match_payload(match=match)
     return render(request, "games/scoring_pad.html", {
         "match": match, "view": view, "error": error, "choices": _choices(match, view),
+        # After an error the form comes back exactly as it was sent (its key too: nothing was
+        # recorded, and a resend of the same ball must stay one ball).
+        "kept": {SAME_FORM.get(posted, posted): request.POST.dict()} if error else {},
+        "error_inline": posted in INLINE_ERRORS,
+        "error_spot": error.field if error and error.field in WICKET_FIELDS else None,
+        "extras": EXTRAS, "wicket_balls": WICKET_BALLS, "noball_runs": NOBALL_RUNS,
+        "end_innings": END_INNINGS, "end_match": END_MATCH,
         "idempotency_key": uuid.uuid4().hex,
         "pad": [(name, PAD_LABELS.get(name, name.removeprefix("runs-")), PAD_KEYS[name])
                 for name in PAD_ACTIONS],
+        "last_over": _over_summary(match, view),
     }, status=400 if error else 200)
 
 
@@ -102,14 +143,16 @@ def edit_ball(request: HttpRequest, match: Match, seq: int) -> HttpResponse:
     action = ball["action"]
     extras = action.get("extras", {})
     wicket = (action.get("wickets") or [{}])[0]
+    form = {"runs": action.get("runs", 0), "boundary": action.get("boundary", False),
+            **{k: extras.get(k, 0) for k in ("wides", "noballs", "byes", "legbyes")},
+            "how": wicket.get("kind", ""), "player_out": wicket.get("player_out", ""),
+            "fielder": (wicket.get("fielders") or [""])[0]}
+    if error:  # the form as the scorer sent it, not as the ball was
+        form = {**{k: request.POST.get(k, "") for k in form}, "boundary": "boundary" in request.POST}
     return render(request, "games/edit_ball.html", {
-        "match": match, "view": view, "ball": ball, "error": error,
-        "idempotency_key": uuid.uuid4().hex,
-        "form": {"runs": action.get("runs", 0), "boundary": action.get("boundary", False),
-                 **{k: extras.get(k, 0) for k in ("wides", "noballs", "byes", "legbyes")},
-                 "how": wicket.get("kind", ""), "player_out": wicket.get("player_out", ""),
-                 "fielder": (wicket.get("fielders") or [""])[0]},
-        "choices": _people(match, ball["innings"]),
+        "match": match, "view": view, "ball": ball, "error": error, "form": form,
+        "idempotency_key": request.POST.get("idempotency_key") if error else uuid.uuid4().hex,
+        "choices": _people(match, ball),
     }, status=400 if error else 200)
 
 
@@ -119,18 +162,34 @@ def scorer_scorecard(request: HttpRequest, match: Match) -> HttpResponse:
                   {"match": match, "view": match_payload(match=match)})
 
 
-def _people(match: Match, innings_number: int) -> dict:
-    """Batters and fielders of a past innings, for the edit form's selects."""
+def _people(match: Match, ball: dict) -> dict:
+    """Who could be involved in a past ball: the two batters at the crease then (who is out)
+    and the fielding side with its substitutes (who took the catch)."""
     config = match.engine_config()
-    state = match.state or engine.new_state()
-    inn = state["innings"][innings_number - 1]
     names = config.names
+    inn = (match.state or engine.new_state())["innings"][ball["innings"] - 1]
     bowling = config.team(inn["bowling"])
     return {
-        "batters": [(p, names.get(p, p)) for p in config.team(inn["batting"]).players],
+        "batters": [(p, names.get(p, p)) for p in ball["at_crease"] if p],
         "fielders": [(p, names.get(p, p)) for p in (*bowling.players, *bowling.substitutes)],
-        "dismissals": sorted(laws.DISMISSALS),
+        "dismissals": laws.choices(laws.DISMISSALS),
     }
+
+
+def _over_summary(match: Match, view: dict) -> dict | None:
+    """The over just finished, for the next-bowler screen: its balls, runs and wickets, and the
+    bowler's figures after it."""
+    if view["needs"] != "next_bowler" or not match.state.get("innings"):
+        return None
+    inn = match.state["innings"][-1]
+    last = inn.get("last_over")
+    if not last:
+        return None
+    card = next((b for b in view["innings"][-1]["bowling_card"]
+                 if b["player"] == last["bowler"]), None)
+    return {"number": inn["overs_done"], "balls": last["this_over"], "runs": last["over_runs"],
+            "wickets": sum("W" in b for b in last["this_over"]), "maiden": last["maiden"],
+            "bowler": card}
 
 
 def _choices(match: Match, view: dict) -> dict:
@@ -156,32 +215,36 @@ def _choices(match: Match, view: dict) -> dict:
                      (*config.team(bowling).players, *config.team(bowling).substitutes)],
         "at_crease": [] if inn is None else [
             (p, names.get(p, p)) for p in (inn["striker"], inn["non_striker"]) if p],
-        "dismissals": sorted(laws.DISMISSALS),
-        "retirements": sorted(laws.RETIREMENTS),
+        "dismissals": laws.choices(laws.DISMISSALS),
+        "retirements": laws.choices(laws.RETIREMENTS),
         "teams": [(team.id, team.name) for team in config.teams],
     }
 
 
-def _record_from_post(request: HttpRequest, match: Match, forced: dict | None = None) -> str | None:
-    """Record what the form posted; None when done (or stale: a message says so), else the error
-    to show. A wicket form may name the new batter: that is a second entry right after it."""
+def _record_from_post(request: HttpRequest, match: Match,
+                      forced: dict | None = None) -> PadError | None:
+    """Record what the form posted; None when done (or stale: a message says so), else what to
+    show. A wicket form may name the new batter: that is a second entry right after it."""
     post = request.POST.copy()
     if forced:
         post.update(forced)
+    name = post.get("action", "")
+    if name in CONFIRM and post.get("confirm") != "on":
+        return PadError(CONFIRM[name], "confirm")
     try:
         action = form_action(post)
         expected = int(post["expected_seq"])
     except FormError as error:
-        return str(error)
+        return PadError(str(error), error.field)
     except (KeyError, ValueError):
-        return "This form is missing its state number; reload the page."
+        return PadError("This form is missing its state number; reload the page.")
     if action is None:
-        return "Choose one of the buttons on the pad."
+        return PadError("Choose one of the buttons on the pad.")
     key = post.get("idempotency_key", "") or None
     if key is not None and len(key) > 60:
-        return "This form's key is too long; reload the page."
+        return PadError("This form's key is too long; reload the page.")
     error = _record(request, match, action, expected, key)
-    incoming = post.get("new_batter") if post.get("action") == "wicket" else None
+    incoming = post.get("new_batter") if name == "wicket" else None
     if error is None and incoming and match.seq == expected + 1 \
             and match.state.get("needs") == "new_batter":
         return _record(request, match, {"kind": "new_batter", "player": incoming},
@@ -189,7 +252,7 @@ def _record_from_post(request: HttpRequest, match: Match, forced: dict | None = 
     return error
 
 
-def _record(request, match, action, expected, key) -> str | None:
+def _record(request, match, action, expected, key) -> PadError | None:
     try:
         match_record_action(match=match, action=action, by=request.user,
                             expected_seq=expected, idempotency_key=key)
@@ -197,7 +260,7 @@ def _record(request, match, action, expected, key) -> str | None:
         messages.warning(request, STALE_MESSAGE)
         match.refresh_from_db()
     except IdempotencyConflict as conflict:
-        return str(conflict)
+        return PadError(str(conflict))
     except engine.IllegalAction as illegal:
-        return illegal.message
+        return PadError(illegal.message, FORM_FIELDS.get(illegal.field))
     return None

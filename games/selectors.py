@@ -126,17 +126,19 @@ def match_deliveries(*, match: Match) -> list[dict]:
     state, balls = engine.new_state(), []
     for seq, action in engine.effective_actions(entries):
         inn = state["innings"][-1] if state["innings"] else None
-        before = None if inn is None else (inn["legal_balls"], inn["striker"], inn["bowler"])
+        before = None if inn is None else (inn["legal_balls"], inn["striker"], inn["bowler"],
+                                           inn["non_striker"])
         engine.apply_in_place(config, state, action)
         if action.get("kind") != "delivery" or before is None:
             continue
-        legal, striker, bowler = before
+        legal, striker, bowler, non_striker = before
         inn = state["innings"][-1]
         balls.append({
             "seq": seq, "action": action, "innings": inn["number"],
             "batting": config.team(inn["batting"]).name,
             "over": f"{legal // config.balls_per_over}.{legal % config.balls_per_over + 1}",
             "bowler": config.name(bowler), "striker": config.name(striker),
+            "at_crease": [striker, non_striker],
             "symbol": inn["recent_balls"][-1] if inn["recent_balls"] else "",
         })
     return balls

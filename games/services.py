@@ -73,12 +73,33 @@ def _refold(match: Match, config: engine.MatchConfig, action: dict) -> tuple[dic
         if in_effect:
             payload["undone_seq"], payload["undone"] = in_effect[-1]
     effective = engine.effective_actions([*entries, (match.seq + 1, action)])
-    try:
-        return engine.fold(config, [a for _, a in effective]), payload
-    except engine.IllegalAction as error:
-        raise engine.IllegalAction(
-            f"That would make a later entry illegal: {error.message}"
-        ) from error
+    state = engine.new_state()
+    for seq, later in effective:
+        where = _where(config, state)
+        try:
+            engine.apply_in_place(config, state, later)
+        except engine.IllegalAction as error:
+            raise engine.IllegalAction(
+                f"That would make a later entry illegal: entry {seq} ({where}"
+                f"{_describe(later)}): {error.message}", field=error.field,
+            ) from error
+    return state, payload
+
+
+def _where(config: engine.MatchConfig, state: dict) -> str:
+    """Where the next entry falls, as a scorer reads it: "innings 2, over 14.3, "."""
+    if not state["innings"]:
+        return ""
+    inn = state["innings"][-1]
+    per = config.balls_per_over
+    return f"innings {inn['number']}, over {inn['legal_balls'] // per}.{inn['legal_balls'] % per + 1}, "
+
+
+def _describe(action: dict) -> str:
+    kind = action.get("kind", "")
+    if kind == "delivery":
+        return "the ball" + (" with a wicket" if action.get("wickets") else "")
+    return kind.replace("_", " ")
 
 
 def _same_action(payload: dict, action: dict) -> bool:

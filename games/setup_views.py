@@ -45,7 +45,8 @@ def _sides(form: MatchSetupForm, size: int, posted: bool) -> list[tuple]:
     sides = []
     for side in "ab":
         name = (data.get(f"team_{side}") or "").strip()
-        team = Team.objects.filter(name=name).first()
+        valid = form.cleaned_data.get(f"team_{side}") if hasattr(form, "cleaned_data") else None
+        team = Team.objects.filter(name=valid).first() if valid else None
         squad = sorted(team.squad.values_list("name", flat=True)) if team else []
         rows = data.getlist(f"players_{side}") if hasattr(data, "getlist") else []
         captain, keeper = _index(data.get(f"captain_{side}")), _index(data.get(f"keeper_{side}"))
@@ -73,8 +74,11 @@ def match_new(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     data = request.POST if posted else (request.GET or None)
     form = MatchSetupForm(data, user=request.user)
-    step_two = posted or (data is not None and not data.get("edit")
-                          and all(not form[name].errors for name in form.STEP_ONE))
+    editing = data is not None and bool(data.get("edit"))
+    step_one_ok = data is not None and all(not form[name].errors for name in form.STEP_ONE)
+    step_two = posted or (step_one_ok and not editing)
+    # A step one sent with mistakes is a bad request too (its messages say what to fix).
+    bad_request = posted or (data is not None and not editing and not step_one_ok)
     if posted and form.is_valid():
         data = form.cleaned_data
         try:
@@ -103,7 +107,7 @@ def match_new(request: HttpRequest) -> HttpResponse:
         "teams": Team.objects.order_by("name").values_list("name", flat=True)[:500],
         "format_label": dict(FORMATS).get(form.data.get("format"), "custom"),
         "change_query": urlencode({**change, "edit": "1"}),
-    }, status=400 if posted else 200)
+    }, status=400 if bad_request else 200)
 
 
 @login_required

@@ -5,10 +5,11 @@ import json
 
 import pytest
 from channels.testing import WebsocketCommunicator
+from django.contrib.auth import get_user_model
 
 from events.models import Event
 from games.engine.schema import FIELDS
-from games.models import LogEntry, Match, Player, Team
+from games.models import LogEntry, Match, Player, Team, Tournament
 from games.services import match_record_action
 from scorekeeper.asgi import application
 from tests.games.factories import make_match, make_user, start_action
@@ -78,7 +79,15 @@ PAD_FORMS = [
     {"action": "revise_target", "runs": "lots", "overs": "5"},
     {"action": "revise_overs", "overs": "-5"},
     {"action": "end_innings", "how": "tea"},
+    {"action": "end_innings", "how": "tea", "confirm": "on"},
+    {"action": "end_innings", "how": "declared", "confirm": "yes"},
     {"action": "end_match", "result": "won", "winner": "1", "margin": "x", "unit": "runs"},
+    {"action": "end_match", "result": "won", "winner": "1", "margin": "x", "unit": "runs",
+     "confirm": "on"},
+    {"action": "wicket", "how": "stumped", "extra": "noball", "player_out": "1"},
+    {"action": "wicket", "how": "", "extra": "wide"},
+    {"action": "wicket", "how": "run_out", "extra": "bouncer"},
+    {"action": "timed_out", "player": "a\u0000b"},
     {"action": "penalty", "team": "1", "runs": "7"},
     {"action": "correct", "target_seq": "abc"},
     {"action": "runs-1", "expected_seq": "abc"},
@@ -87,6 +96,15 @@ PAD_FORMS = [
 
 SETUP_FORMS = [
     {}, {"team_a": "x" * 500, "team_b": "B"},
+    {"team_a": "A", "team_b": "B", "format": "t20i", "players_per_side": "2",
+     "players_a": ["a\u0000", "b"], "players_b": ["c", "d"], "toss_winner": "a",
+     "toss_decision": "bat"},
+    {"team_a": "A", "team_b": "B", "format": "the-hundred", "players_per_side": "2",
+     "players_a": ["a", "b"], "players_b": ["c", "d"], "toss_winner": "a",
+     "toss_decision": "bat", "captain_a": "99", "keeper_b": "x"},
+    {"team_a": "A", "team_b": "B", "format": "custom", "players_per_side": "2",
+     "players_a": ["a", "A"], "players_b": ["c", "d"], "toss_winner": "a",
+     "toss_decision": "bat", "tournament": "abc"},
     {"team_a": "A", "team_b": "A", "players_a": "a\nb", "players_b": "c\nd"},
     {"team_a": "A\u0000", "team_b": "B", "players_a": "a\nb", "players_b": "c\nd"},
     {"team_a": "A", "team_b": "B", "players_a": "p" * 200 + "\nb", "players_b": "c\nd",
@@ -110,6 +128,8 @@ GETS = [
     "/api/leaderboards/batting?page=0", "/api/leaderboards/batting?page=" + "9" * 40,
     "/api/leaderboards/batting?format=" + "x" * 300, "/api/leaderboards/batting?sort=%00",
     "/api/players/99999999999999999999", "/matches/99999999999999999999/",
+    "/score/new/?team_a=A%00&team_b=B&players_per_side=99999999999999999999",
+    "/score/new/?team_a=A&team_b=B&format=%00&tournament=999999999999999999999",
     "/api/tournaments/%00", "/api/matches/{m}/log?since=1.5",
 ]
 
@@ -170,6 +190,31 @@ def test_bad_match_set_ups(scoring, form):
     client, _match = scoring
     before = _counts()
     _ok(client.post("/score/new/", form), before)
+
+
+ACCOUNT_FORMS = [
+    ("/accounts/sign-up/", {}),
+    ("/accounts/sign-up/", {"username": "a\u0000", "email": "x@y.z", "password1": "Long-pass-99",
+                            "password2": "Long-pass-99"}),
+    ("/accounts/sign-up/", {"username": "ok", "email": "x@y.z", "password1": "Long-pass-99",
+                            "password2": "other"}),
+    ("/score/teams/new/", {"name": "", "squad": "a"}),
+    ("/score/teams/new/", {"name": "T", "squad": "a\na"}),
+    ("/score/teams/new/", {"name": "T", "squad": "a\u0000"}),
+    ("/score/teams/new/", {"name": "T", "squad": "a", "managers": "nobody-at-all"}),
+    ("/score/tournaments/new/", {"name": "", "points_win": "x"}),
+    ("/score/tournaments/new/", {"name": "C", "season": "2026", "points_win": "-1"}),
+]
+
+
+@pytest.mark.parametrize(("path", "form"), ACCOUNT_FORMS)
+def test_bad_account_and_organiser_forms(scoring, path, form):
+    client, _match = scoring
+    before = (*_counts(), Tournament.objects.count(), get_user_model().objects.count())
+    response = client.post(path, form)
+    assert response.status_code == 400, response.content[:300]
+    assert (*_counts(), Tournament.objects.count(),
+            get_user_model().objects.count()) == before
 
 
 @pytest.mark.parametrize("path", GETS)

@@ -75,6 +75,8 @@ def _ball_symbol(runs: int, extras: dict, wickets: list, boundary: bool) -> str:
     if extras["penalty"]:
         parts.append(f"{extras['penalty']}pen")
     if wickets:
+        if parts == ["0"]:
+            return "W"  # as every scorebook writes it, not 0+W
         parts.append("W")
     return "+".join(parts) if len(parts) > 1 else parts[0]
 

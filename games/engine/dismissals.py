@@ -28,21 +28,22 @@ def validate_wickets(config, state, inn, action, extras) -> list[dict]:
     for wicket in wickets:
         kind, out = wicket.get("kind"), wicket.get("player_out")
         if kind in laws.RETIREMENTS or kind == laws.TIMED_OUT:
-            raise IllegalAction(f"{laws.LABELS[kind].capitalize()} is recorded on its own, "
-                                "not on a delivery.")
+            raise IllegalAction(f"{laws.NAMES[kind].capitalize()} is recorded on its own, "
+                                "not on a delivery.", field="kind")
         if kind not in laws.DISMISSALS:
-            raise IllegalAction(f"Unknown mode of dismissal {kind!r}.")
+            raise IllegalAction("Choose how the batter was out." if not kind else
+                                f"Unknown mode of dismissal {kind!r}.", field="kind")
         if out not in (inn["striker"], inn["non_striker"]) or out in seen:
             raise IllegalAction(f"{config.name(out) or 'That player'} is not one of the two "
-                                "batters at the crease.")
+                                "batters at the crease.", field="player_out")
         seen.add(out)
-        label = kind.replace("_", " ")  # "caught and bowled", not the scorecard's "c & b"
+        label = laws.NAMES[kind]
         if out == inn["non_striker"] and kind not in laws.POSSIBLE_FOR_NON_STRIKER:
-            raise IllegalAction(f"The non-striker cannot be out {label}.")
+            raise IllegalAction(f"The non-striker cannot be out {label}.", field="player_out")
         if extras["wides"] and kind not in laws.POSSIBLE_OFF_WIDE:
-            raise IllegalAction(f"A batter cannot be out {label} off a wide.")
+            raise IllegalAction(f"A batter cannot be out {label} off a wide.", field="kind")
         if extras["noballs"] and kind not in laws.POSSIBLE_OFF_NOBALL:
-            raise IllegalAction(f"A batter cannot be out {label} off a no-ball.")
+            raise IllegalAction(f"A batter cannot be out {label} off a no-ball.", field="kind")
         if state["free_hit"] and not extras["wides"] and kind not in laws.POSSIBLE_ON_FREE_HIT:
             if config.free_hit == "front_foot":
                 warn(f"Out {label} on the ball after a no-ball: recorded as given, so that "
@@ -53,13 +54,15 @@ def validate_wickets(config, state, inn, action, extras) -> list[dict]:
         for fielder in wicket.get("fielders") or []:
             require_fielder(config, state, inn, fielder)
         if kind in laws.NEEDS_FIELDER and not wicket.get("fielders"):
-            raise IllegalAction(f"Say who took the {'catch' if kind == 'caught' else 'stumping'}.")
+            raise IllegalAction(f"Say who took the {'catch' if kind == 'caught' else 'stumping'}.",
+                                field="fielders")
     if len(wickets) == 2 and not all(w["kind"] in laws.RUNS_STAND for w in wickets[1:]):
         raise IllegalAction("A second dismissal off one ball can only be a run out.")
     scored = action.get("runs") or extras["byes"] or extras["legbyes"]
     if scored and any(w["kind"] not in laws.RUNS_STAND for w in wickets):
-        kinds = ", ".join(laws.LABELS[w["kind"]] for w in wickets)
-        raise IllegalAction(f"No runs can be scored off a ball on which a batter is {kinds}.")
+        kinds = ", ".join(laws.NAMES[w["kind"]] for w in wickets)
+        raise IllegalAction(f"No runs can be scored off a ball on which a batter is {kinds}.",
+                            field="runs")
     return wickets
 
 
@@ -115,7 +118,8 @@ def retire(config: MatchConfig, state: dict, action: dict) -> None:
     inn = live_innings(state)
     player, how = action.get("player"), action.get("how")
     if how not in laws.RETIREMENTS:
-        raise IllegalAction("Retirement must be retired_hurt, retired_not_out or retired_out.")
+        raise IllegalAction("A retirement is retired hurt, retired not out or retired out.",
+                            field="how")
     if player not in (inn["striker"], inn["non_striker"]):
         raise IllegalAction(f"{config.name(player) or 'That player'} is not batting.")
     if how in laws.RETIREMENTS_THAT_ARE_WICKETS:

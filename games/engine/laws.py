@@ -22,10 +22,23 @@ NEEDS_FIELDER = {"caught", "stumped"}
 # Runs completed before these dismissals stand; for the rest no run can count.
 RUNS_STAND = {"run_out", "obstructing_field", "handled_ball"}
 
-LABELS = {
-    "bowled": "b", "caught": "c", "caught_and_bowled": "c & b", "lbw": "lbw", "stumped": "st",
-    "run_out": "run out", "hit_wicket": "hit wicket", "hit_ball_twice": "hit the ball twice",
-    "obstructing_field": "obstructing the field", "handled_ball": "handled the ball",
-    "timed_out": "timed out", "retired_hurt": "retired hurt", "retired_not_out": "retired not out",
-    "retired_out": "retired out",
+# What each kind is called wherever a person reads it (the pad, forms, messages, admin):
+# the one table of names; code names never reach a page.
+NAMES = {
+    "bowled": "bowled", "caught": "caught", "caught_and_bowled": "caught and bowled",
+    "lbw": "lbw", "stumped": "stumped", "run_out": "run out", "hit_wicket": "hit wicket",
+    "hit_ball_twice": "hit the ball twice", "obstructing_field": "obstructing the field",
+    "handled_ball": "handled the ball", "timed_out": "timed out", "retired_hurt": "retired hurt",
+    "retired_not_out": "retired not out", "retired_out": "retired out",
 }
+# A scorecard's how-out column abbreviates four of them ("c Smith b Jones").
+LABELS = {**NAMES, "bowled": "b", "caught": "c", "caught_and_bowled": "c & b", "stumped": "st"}
+# The pad's order: the commonest first.
+PAD_ORDER = ("caught", "bowled", "lbw", "run_out", "stumped", "caught_and_bowled", "hit_wicket",
+             "obstructing_field", "hit_ball_twice", "handled_ball")
+
+
+def choices(kinds) -> list[tuple[str, str]]:
+    """(kind, name) pairs for a form's select, in the pad's order."""
+    order = {kind: i for i, kind in enumerate(PAD_ORDER)}
+    return [(kind, NAMES[kind]) for kind in sorted(kinds, key=lambda k: (order.get(k, 99), k))]

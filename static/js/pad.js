@@ -52,13 +52,27 @@
     }
   });
 
+  // The pad's W opens the wicket form and puts the scorer on its first choice.
+  document.addEventListener("click", function (event) {
+    const opener = event.target.closest("#pad-root [data-open]");
+    if (!opener) return;
+    const panel = document.getElementById(opener.dataset.open);
+    if (!panel) return;
+    event.preventDefault();
+    panel.open = true;
+    panel.scrollIntoView({ block: "start" });
+    const first = panel.querySelector("select, input:not([type=hidden])");
+    if (first) first.focus();
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     if (event.target.closest("input, select, textarea")) return;
-    const button = document.querySelector(`#pad-root button[data-key="${CSS.escape(event.key)}"]`);
-    if (button && !button.disabled) {
+    const key = CSS.escape(event.key);
+    const target = document.querySelector(`#pad-root [data-key="${key}"]`);
+    if (target && !target.disabled) {
       event.preventDefault();
-      button.click();
+      target.click();
     }
   });
 })();

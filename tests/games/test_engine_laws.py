@@ -311,7 +311,7 @@ def test_scorecard_has_every_derived_view():
     assert inn["fall_of_wickets"][0] == {"wicket": 1, "runs": 5, "player": "a2",
                                          "overs": "0.3", "name": "A2"}
     assert [p["runs"] for p in inn["partnerships"]] == [5, 3]
-    assert inn["this_over"] == ["1", "4", "0+W", "1wd", "2"]
+    assert inn["this_over"] == ["1", "4", "W", "1wd", "2"]
     assert inn["striker"]["player"] == "a3" and inn["bowler"]["overs"] == "0.4"
     assert inn["extras_total"] == 1
     assert card["result_text"] == ""

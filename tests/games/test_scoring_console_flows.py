@@ -115,10 +115,13 @@ def test_edit_a_past_ball(pad, client):
 def test_revised_target_and_a_refused_declaration(pad):
     seq = pad.match.seq
     response = pad.post(expect=400, action="end_innings", how="declared")
+    assert "Tick “Yes, end the innings” first" in response.content.decode()
+    assert pad.match.seq == seq  # no confirmation, nothing recorded
+    response = pad.post(expect=400, action="end_innings", how="declared", confirm="on")
     assert "Declarations are not allowed" in response.content.decode()
     assert pad.match.seq == seq
     pad.post(action="runs-4")
-    pad.post(action="end_innings", how="interrupted")
+    pad.post(action="end_innings", how="interrupted", confirm="on")
     b = pad.match.b_ids
     pad.post(action="start_innings", striker=b[0], non_striker=b[1], bowler=pad.match.a_ids[0])
     pad.post(action="revise_target", runs="30", overs="5", method="DLS")
@@ -126,7 +129,7 @@ def test_revised_target_and_a_refused_declaration(pad):
 
 
 def test_end_match_no_result(pad, client):
-    pad.post(action="end_match", result="no_result")
+    pad.post(action="end_match", result="no_result", confirm="on")
     assert pad.match.status == Match.Status.COMPLETED
     page = client.get(f"/score/{pad.match.pk}/").content.decode()
     assert "No result" in page and 'value="runs-1"' not in page

@@ -109,7 +109,10 @@ def test_a_correction_that_makes_a_later_entry_illegal_is_rejected():
     _record(match, {"kind": "delivery", "runs": 0, "wickets": [
         {"kind": "bowled", "player_out": match.a_ids[0]}]})
     _record(match, {"kind": "new_batter", "player": match.a_ids[2]})
-    with pytest.raises(engine.IllegalAction, match="later entry"):
+    # The message says which entry would break, where it falls, and why.
+    with pytest.raises(engine.IllegalAction,
+                       match=r"later entry illegal: entry 3 \(innings 1, over 0\.2, new batter\): "
+                             r"\S+"):
         _record(match, {"kind": "correct", "target_seq": 2,
                         "action": {"kind": "delivery", "runs": 1}})
     assert Match.objects.get(pk=match.pk).seq == 3
