@@ -148,7 +148,8 @@ def edit_ball(request: HttpRequest, match: Match, seq: int) -> HttpResponse:
             "how": wicket.get("kind", ""), "player_out": wicket.get("player_out", ""),
             "fielder": (wicket.get("fielders") or [""])[0]}
     if error:  # the form as the scorer sent it, not as the ball was
-        form = {**{k: request.POST.get(k, "") for k in form}, "boundary": "boundary" in request.POST}
+        form = {**{k: request.POST.get(k, "") for k in form},
+                "boundary": "boundary" in request.POST}
     return render(request, "games/edit_ball.html", {
         "match": match, "view": view, "ball": ball, "error": error, "form": form,
         "idempotency_key": request.POST.get("idempotency_key") if error else uuid.uuid4().hex,

@@ -92,7 +92,8 @@ def _where(config: engine.MatchConfig, state: dict) -> str:
         return ""
     inn = state["innings"][-1]
     per = config.balls_per_over
-    return f"innings {inn['number']}, over {inn['legal_balls'] // per}.{inn['legal_balls'] % per + 1}, "
+    over, ball = divmod(inn["legal_balls"], per)
+    return f"innings {inn['number']}, over {over}.{ball + 1}, "
 
 
 def _describe(action: dict) -> str:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from games.models import LogEntry
-from tests.games.test_scoring_console_flows import Pad, pad  # noqa: F401 (fixture)
+from tests.games.conftest import Pad
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,8 @@ def _selected(html: str, name: str) -> str | None:
 
 
 def _wicket_form(html: str) -> str:
-    return re.search(r'<details class="panel" id="wicket"[^>]*>(.*?)</details>', html, re.S).group(0)
+    panel = r'<details class="panel" id="wicket"[^>]*>(.*?)</details>'
+    return re.search(panel, html, re.S).group(0)
 
 
 def test_a_catch_without_the_fielder_comes_back_as_a_catch_and_then_records_one(pad):
