@@ -24,7 +24,7 @@ from games.engine.innings import next_batting_team
 from games.models import Match
 from games.pad_actions import PAD_ACTIONS, PAD_KEYS, PAD_LABELS, FormError, form_action
 from games.permissions import can_score
-from games.selectors import match_deliveries, match_get, match_payload
+from games.selectors import match_deliveries, match_get, match_payload, match_roles
 from games.services import IdempotencyConflict, StaleState, match_record_action
 
 STALE_MESSAGE = ("Someone else scored: here is the current state. "
@@ -160,7 +160,8 @@ def edit_ball(request: HttpRequest, match: Match, seq: int) -> HttpResponse:
 @scorer_view
 def scorer_scorecard(request: HttpRequest, match: Match) -> HttpResponse:
     return render(request, "games/scorer_scorecard.html",
-                  {"match": match, "view": match_payload(match=match)})
+                  {"match": match, "view": match_payload(match=match),
+                   "roles": match_roles(match=match)})
 
 
 def _people(match: Match, ball: dict) -> dict:
@@ -212,6 +213,7 @@ def _choices(match: Match, view: dict) -> dict:
         "waiting": [(p, names.get(p, p)) for p in waiting
                     if not inn or p not in (inn["striker"], inn["non_striker"])],
         "bowlers": [(p, names.get(p, p), p in last) for p in config.team(bowling).players],
+        "next_bowler": _likely_bowler(config, inn, bowling, last),
         "fielders": [(p, names.get(p, p)) for p in
                      (*config.team(bowling).players, *config.team(bowling).substitutes)],
         "at_crease": [] if inn is None else [
@@ -220,6 +222,18 @@ def _choices(match: Match, view: dict) -> dict:
         "retirements": laws.choices(laws.RETIREMENTS),
         "teams": [(team.id, team.name) for team in config.teams],
     }
+
+
+def _likely_bowler(config, inn: dict | None, bowling: str, last: set) -> str | None:
+    """The bowler the next-bowler select starts on: the first who may bowl the next over (did
+    not bowl the last one, has overs left). Only a default: the scorer picks, the Laws warn."""
+    cards = inn["bowlers"] if inn else {}
+    quota = config.bowler_max_overs
+    for player in config.team(bowling).players:
+        done = cards.get(player, {}).get("overs", 0)
+        if player not in last and (quota is None or done < quota):
+            return player
+    return None
 
 
 def _record_from_post(request: HttpRequest, match: Match,

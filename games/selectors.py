@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import models
 from django.db.models import Exists, OuterRef
 
 from games import engine
@@ -160,3 +161,13 @@ def last_xi(*, team: Team) -> list[MatchPlayer]:
     return list(MatchPlayer.objects.filter(team=team, substitute=False,
                                            match_id=latest["match_id"])
                 .select_related("player").order_by("order"))
+
+
+def match_roles(*, match: Match) -> dict[str, str]:
+    """Scorecard marks by player id: "(c)" for a captain, "†" for a wicket-keeper."""
+    roles = {}
+    for player_id, captain, keeper in match.players.filter(
+            models.Q(captain=True) | models.Q(keeper=True)).values_list(
+            "player_id", "captain", "keeper"):
+        roles[str(player_id)] = " ".join(m for m, on in (("(c)", captain), ("†", keeper)) if on)
+    return roles

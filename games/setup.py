@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from games.models import Match, Player, Team, Tournament
+from games.engine.conditions import conditions_for
 from games.selectors import playing_conditions_in_force
 from games.services import match_create
 
@@ -60,9 +61,13 @@ def match_setup(
     over them, captains and keepers by name per side, and its scorers besides the creator."""
     captains, keepers = captains or {}, keepers or {}
     day = match_fields.get("start_date") or datetime.date.today()
-    preset = (None if competition == "custom"
-              else playing_conditions_in_force(competition=competition, on=day.isoformat()))
-    fields = {**(preset.match_fields() if preset else {}), **(conditions or {})}
+    preset, fields = None, {}
+    if competition != "custom":
+        preset = playing_conditions_in_force(competition=competition, on=day.isoformat())
+        # Staff keep the presets as rows; the engine's seed stands in for a missing one.
+        fields = (preset.match_fields() if preset
+                  else conditions_for(competition, day.isoformat()))
+    fields.update(conditions or {})
     with transaction.atomic():
         teams, sides = {}, {}
         for side, name, names in (("a", team_a_name, names_a), ("b", team_b_name, names_b)):

@@ -102,7 +102,7 @@ def match_new(request: HttpRequest) -> HttpResponse:
     size = int(size) if size.isdigit() and 2 <= int(size) <= 15 else 11
     change = {name: form.data.get(name, "") for name in form.STEP_ONE}
     return render(request, "games/match_new.html", {
-        "form": form, "step_two": step_two, "rows": range(size),
+        "form": form, "step_two": step_two, "rows": range(size), "posted": posted,
         "sides": _sides(form, size, posted) if step_two else [],
         "teams": Team.objects.order_by("name").values_list("name", flat=True)[:500],
         "format_label": dict(FORMATS).get(form.data.get("format"), "custom"),

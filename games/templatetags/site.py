@@ -26,3 +26,10 @@ def site_nav(context) -> str:
         ((reverse(url_name), CURRENT if path.startswith(prefixes) else "", label)
          for url_name, label, prefixes in SECTIONS))
     return format_html('<nav class="site-nav" aria-label="Site">{}</nav>', links)
+
+
+@register.filter
+def role(roles: dict | None, player: str) -> str:
+    """A player's scorecard mark ("(c)", "†") from the match's roles, or nothing."""
+    mark = (roles or {}).get(player, "")
+    return f" {mark}" if mark else ""
