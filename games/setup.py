@@ -8,8 +8,8 @@ import datetime
 from django.db import transaction
 from django.db.models import Q
 
-from games.models import Match, Player, Team, Tournament
 from games.engine.conditions import conditions_for
+from games.models import Match, Player, Team, Tournament
 from games.selectors import playing_conditions_in_force
 from games.services import match_create
 
