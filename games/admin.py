@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 
 from games import engine
+from games.engine import laws
 from games.models import (
     LogEntry,
     Match,
@@ -24,6 +25,7 @@ class TournamentAdmin(admin.ModelAdmin):
     list_filter = ["season"]
     search_fields = ["name", "season", "slug"]
     prepopulated_fields = {"slug": ["name", "season"]}
+    filter_horizontal = ["organisers"]
 
 
 @admin.register(PlayingConditions)
@@ -39,6 +41,8 @@ class PlayingConditionsAdmin(admin.ModelAdmin):
 class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "short_name"]
     search_fields = ["name", "short_name"]
+    autocomplete_fields = ["squad"]
+    filter_horizontal = ["managers"]
 
 
 class PlayerAliasInline(admin.TabularInline):
@@ -129,7 +133,21 @@ class MatchAdmin(admin.ModelAdmin):
 
 @admin.register(LogEntry)
 class LogEntryAdmin(ReadOnlyAdmin):
-    list_display = ["match", "seq", "kind", "warnings", "recorded_by", "recorded_at"]
+    list_display = ["match", "seq", "kind", "what", "warnings", "recorded_by", "recorded_at"]
     list_filter = ["kind", "recorded_at"]
     search_fields = ["match__team_a__name", "match__team_b__name", "idempotency_key"]
     ordering = ["match", "seq"]
+
+    @admin.display(description="What")
+    def what(self, entry: LogEntry) -> str:
+        """A delivery in words (runs, extras, how out, named as everywhere else)."""
+        action = entry.payload
+        if action.get("kind") == "correct":
+            action = action.get("action") or {}
+        if action.get("kind") != "delivery":
+            return ""
+        parts = [f"{action.get('runs', 0)} off the bat"]
+        parts += [f"{n} {kind}" for kind, n in (action.get("extras") or {}).items() if n]
+        parts += [laws.NAMES.get(w.get("kind"), str(w.get("kind")))
+                  for w in action.get("wickets") or []]
+        return ", ".join(parts)

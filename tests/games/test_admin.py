@@ -58,3 +58,16 @@ def test_admin_undo_goes_through_the_service(staff_client):
     match.refresh_from_db()
     assert match.seq == 3 and match.state["innings"][0]["runs"] == 0
     assert match.log.get(seq=3).payload["undone"] == {"kind": "delivery", "runs": 4}
+
+
+def test_the_log_says_what_happened_in_words(staff_client):
+    match = make_match()
+    match_record_action(match=match, action=start_action(match))
+    match_record_action(match=match, action={"kind": "delivery", "runs": 0, "wickets": [
+        {"kind": "caught_and_bowled", "player_out": match.a_ids[0]}]})
+    page = staff_client.get("/admin/games/logentry/?kind=delivery").content.decode()
+    assert "0 off the bat, caught and bowled" in page and ">caught_and_bowled<" not in page
+    team = staff_client.get(f"/admin/games/team/{match.team_a_id}/change/").content.decode()
+    assert 'name="squad"' in team and 'name="managers"' in team
+    tournament_page = staff_client.get("/admin/games/tournament/add/").content.decode()
+    assert 'name="organisers"' in tournament_page
