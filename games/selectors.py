@@ -171,3 +171,10 @@ def match_roles(*, match: Match) -> dict[str, str]:
             "player_id", "captain", "keeper"):
         roles[str(player_id)] = " ".join(m for m, on in (("(c)", captain), ("†", keeper)) if on)
     return roles
+
+
+def player_matches(*, player_id: int, limit: int = 200) -> list[MatchPlayer]:
+    """Every match a player played (newest first), with their side and roles."""
+    return list(MatchPlayer.objects.filter(player_id=player_id)
+                .select_related("match__team_a", "match__team_b", "match__tournament", "team")
+                .order_by("-match__start_date", "-match_id")[:limit])

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from games.models import Player, Tournament
+from games.selectors import player_matches
 from leaderboards import selectors
 from leaderboards.cache import TIMEOUT_GLOBAL, TIMEOUT_RANK, TIMEOUT_TOURNAMENT
 from leaderboards.params import BadQuery, board_query
@@ -86,7 +87,8 @@ def player_page(request: HttpRequest, player_id: int) -> HttpResponse:
     rank = {kind: selectors.player_rank(player_id=player.pk, scope="all", kind=kind)
             for kind in ("batting", "bowling")}
     return _public(render(request, "leaderboards/player.html", {
-        "figures": figures, "rank": rank, "columns": COLUMNS}), TIMEOUT_RANK)
+        "figures": figures, "rank": rank, "columns": COLUMNS,
+        "matches": player_matches(player_id=player.pk)}), TIMEOUT_RANK)
 
 
 @require_GET

@@ -76,6 +76,9 @@ def test_a_new_scorer_signs_up_sets_up_and_scores_two_overs(monkeypatch):
             page.get_by_label("Keyworth CC", exact=True).check()  # the toss, by team name
             page.get_by_label("bowl", exact=True).check()
             shot(page, "setup-2-360")
+            page.set_viewport_size({"width": 1280, "height": 900})
+            shot(page, "setup-2-1280")
+            page.set_viewport_size({"width": 360, "height": 800})
             page.click("text=Create match")
             expect(page.get_by_role("button", name="Start innings")).to_be_visible()
 

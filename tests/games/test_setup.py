@@ -207,3 +207,15 @@ def test_presets_fill_the_conditions_and_the_scorer_may_change_them(client):
     assert (odi.overs, odi.bowler_max_overs) == (45, 9)
     client.post("/score/new/", _setup(format="custom", team_a="E XI", team_b="F XI"))
     assert Match.objects.get(team_a__name="E XI").overs is None  # custom, empty: unlimited
+
+
+def test_a_players_page_lists_every_match_they_played(client):
+    client.force_login(make_user())
+    client.post("/score/new/", _setup(captain_a="0"))
+    client.post("/score/new/", _setup(team_b="Plumtree CC", players_b=_xi("Plum")))
+    rudd_1 = Player.objects.get(name="Rudd 1")
+    page = client.get(f"/players/{rudd_1.pk}/").content.decode()
+    assert "Ruddington CC v Keyworth CC" in page and "Ruddington CC v Plumtree CC" in page
+    assert "for Ruddington CC (captain)" in page
+    for match in Match.objects.all():
+        assert f'href="/matches/{match.pk}/"' in page
