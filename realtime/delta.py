@@ -72,8 +72,9 @@ def deliveries_changed(entry_kind: str, payload: dict, seq: int, after: dict) ->
     if entry_kind == "delivery":
         inn = after["innings"][-1] if after["innings"] else None
         symbol = inn["recent_balls"][-1] if inn and inn["recent_balls"] else None
+        # The ball's action is the entry's own (``entry.action``): not sent twice.
         change["appended"] = [{"seq": seq, "innings": inn["number"] if inn else None,
-                               "symbol": symbol, "action": payload}]
+                               "symbol": symbol}]
     elif entry_kind == "undo" and payload.get("undone", {}).get("kind") == "delivery":
         change["removed"] = [payload["undone_seq"]]
     elif entry_kind == "correct" and payload["action"].get("kind") == "delivery":

@@ -58,6 +58,8 @@ async def test_snapshot_on_connect_then_one_delta_per_action_in_order(match):
         delta = await fan.receive_json_from(timeout=5)
         assert (delta["type"], delta["v"]) == ("delta", expected)
         assert delta["appended"][0]["seq"] == expected
+        assert "action" not in delta["appended"][0]  # it is the entry's: sent once
+        assert delta["entry"]["action"]["runs"] == (1, 4, 0)[expected - 2]
         view = apply_patch(view, delta["patch"])
     assert view == await _view(match.pk)  # the deltas rebuild exactly the current state
     await _nothing_more(fan)
