@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -134,7 +135,7 @@ def organised(request: HttpRequest) -> HttpResponse:
     """The tournaments and teams this user runs."""
     return render(request, "games/organised.html", {
         "tournaments": request.user.tournaments_organised.all(),
-        "teams": request.user.teams_managed.all(),
+        "teams": request.user.teams_managed.annotate(squad_size=Count("squad")),
     })
 
 

@@ -84,18 +84,17 @@ def test_a_run_out_off_byes_and_timed_out(pad):
 
 
 def test_human_labels_and_w_in_the_balls(pad, client):
-    a, b = pad.match.a_ids, pad.match.b_ids
+    a = pad.match.a_ids
     html = client.get(f"/score/{pad.match.pk}/").content.decode()
     assert ">caught and bowled<" in html and ">caught_and_bowled<" not in html
     assert ">retired hurt<" in html and ">retired_hurt<" not in html
     pad.post(action="wicket", how="bowled", player_out=a[0], new_batter=a[2])
     html = client.get(f"/score/{pad.match.pk}/").content.decode()
     assert '<b class="ball">W</b>' in html and "0+W" not in html
-    assert b  # the bowling side exists
 
 
 def test_the_end_of_over_summary_before_the_next_bowler(pad, client):
-    a, b = pad.match.a_ids, pad.match.b_ids
+    a = pad.match.a_ids
     for action in ("runs-1", "runs-4", "runs-0", "wide", "runs-6", "runs-0"):
         pad.post(action=action)
     pad.post(action="wicket", how="bowled", player_out=pad.inn["striker"], new_batter=a[2])
@@ -105,7 +104,6 @@ def test_the_end_of_over_summary_before_the_next_bowler(pad, client):
     assert "End of over 1" in html
     assert "12 runs" in summary and "1 wicket" in summary
     assert re.search(r"B1 \d+ 1(\.0)?-0-12-1", summary)  # the bowler's figures after the over
-    assert b[0] in html
 
 
 @pytest.mark.parametrize(("fields", "kept"), [
@@ -129,8 +127,7 @@ def test_every_form_comes_back_as_sent(pad, fields, kept):
     assert pad.match.seq == seq
 
 
-def test_start_innings_and_next_bowler_keep_their_choices(client):
-    from games.services import match_record_action
+def test_start_innings_keeps_its_choices(client):
     from tests.games.factories import make_match, make_user
 
     match = make_match()
@@ -140,14 +137,10 @@ def test_start_innings_and_next_bowler_keep_their_choices(client):
                       non_striker=match.a_ids[3], bowler=match.b_ids[5]).content.decode()
     assert _selected(html, "striker") == match.a_ids[3]
     assert _selected(html, "bowler") == match.b_ids[5]
-    match_record_action(match=match, action={"kind": "start_innings", "striker": match.a_ids[0],
-                                             "non_striker": match.a_ids[1],
-                                             "bowler": match.b_ids[0]})
-    assert match.seq == 1
 
 
 def test_edit_a_past_ball_offers_who_was_there_and_says_what_an_edit_would_break(pad, client):
-    a, b = pad.match.a_ids, pad.match.b_ids
+    a = pad.match.a_ids
     pad.post(action="runs-1")  # seq 2: a1 faces, crosses
     pad.post(action="wicket", how="bowled", player_out=a[1], new_batter=a[2])  # seq 3, 4
     page = client.get(f"/score/{pad.match.pk}/balls/2/").content.decode()
@@ -164,4 +157,3 @@ def test_edit_a_past_ball_offers_who_was_there_and_says_what_an_edit_would_break
                      r"wicket\): .+", html)
     assert _selected(html, "how") == "bowled" and _selected(html, "player_out") == a[0]
     assert 'value="fix-x"' in html
-    assert b
