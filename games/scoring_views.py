@@ -9,13 +9,19 @@ thin: forms are parsed in ``games.pad_actions``, written by ``games.services``.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
 from games import engine
@@ -24,7 +30,7 @@ from games.engine.innings import next_batting_team
 from games.models import Match
 from games.pad_actions import PAD_ACTIONS, PAD_KEYS, PAD_LABELS, FormError, form_action
 from games.permissions import can_score
-from games.selectors import match_deliveries, match_get, match_payload, match_roles
+from games.selectors import match_deliveries, match_get, match_payload, match_roles, pad_snapshot
 from games.services import IdempotencyConflict, StaleState, match_record_action
 
 STALE_MESSAGE = ("Someone else scored: here is the current state. "
@@ -53,6 +59,7 @@ SAME_FORM = {"timed_out": "new_batter", "absent_hurt": "new_batter"}
 INLINE_ERRORS = {"extras", "wicket", "retire", "end_innings", "end_match", "revise_target",
                  "revise_overs", "penalty"}
 WICKET_FIELDS = {"how", "player_out", "fielder", "runs"}
+REFUSED = "refused"  # what became of a post the engine or the form refused
 
 
 @dataclass(frozen=True)
@@ -93,15 +100,15 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 @scorer_view
 @require_http_methods(["GET", "POST"])
 def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
-    error, posted = None, request.POST.get("action")
+    error, outcome, posted = None, None, request.POST.get("action")
     if request.method == "POST":
-        error = _record_from_post(request, match)
+        outcome, error = _record_from_post(request, match)
         # A plain form post is answered with a redirect (a reload never re-posts); pad.js's
         # fetch gets the new pad in the same response: one request per ball instead of two.
         if error is None and not request.headers.get("X-Pad-Fetch"):
             return redirect("games:scoring-pad", match_id=match.pk)
     view = match_payload(match=match)
-    return render(request, "games/scoring_pad.html", {
+    response = render(request, "games/scoring_pad.html", {
         "match": match, "view": view, "error": error, "choices": _choices(match, view),
         # After an error the form comes back exactly as it was sent (its key too: nothing was
         # recorded, and a resend of the same ball must stay one ball).
@@ -114,7 +121,32 @@ def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
         "pad": [(name, PAD_LABELS.get(name, name.removeprefix("runs-")), PAD_KEYS[name])
                 for name in PAD_ACTIONS],
         "last_over": _over_summary(match, view),
+        "snapshot": pad_snapshot(match=match, view=view),
     }, status=400 if error else 200)
+    if outcome:
+        # What became of the post, for the offline queue (static/js/pad_queue.js): it sends
+        # queued actions one by one and must tell "recorded" from "someone else scored".
+        response["X-Pad-Outcome"], response["X-Pad-Seq"] = outcome, str(match.seq)
+    return response
+
+
+# What the pad needs to open without signal (templates/games/pad_sw.js caches it on install).
+PAD_ASSETS = ("css/site.css", "js/pad_model.js", "js/pad_queue.js", "js/pad.js",
+              "pad.webmanifest", "img/pad-192.png", "img/pad-512.png")
+
+
+@cache_control(no_cache=True)
+def pad_service_worker(request: HttpRequest) -> HttpResponse:
+    """The pad's service worker, served from /score/ so that it may control the pads. Its text
+    names the assets' current URLs and a hash of their contents: any change to them is a new
+    worker, which browsers install in place of the old one."""
+    assets = [static(name) for name in PAD_ASSETS]
+    digest = hashlib.sha256()
+    for name in PAD_ASSETS:
+        digest.update(Path(finders.find(name)).read_bytes())
+    return render(request, "games/pad_sw.js", {
+        "assets": json.dumps(assets), "version": digest.hexdigest()[:16],
+    }, content_type="text/javascript")
 
 
 @scorer_view
@@ -134,7 +166,7 @@ def edit_ball(request: HttpRequest, match: Match, seq: int) -> HttpResponse:
         raise Http404(f"Entry {seq} is not a ball in effect in this match.")
     error = None
     if request.method == "POST":
-        error = _record_from_post(request, match, forced={"action": "correct",
+        _, error = _record_from_post(request, match, forced={"action": "correct",
                                                           "target_seq": str(seq)})
         if error is None:
             messages.success(request, f"Ball {ball['over']} corrected.")
@@ -237,45 +269,50 @@ def _likely_bowler(config, inn: dict | None, bowling: str, last: set) -> str | N
 
 
 def _record_from_post(request: HttpRequest, match: Match,
-                      forced: dict | None = None) -> PadError | None:
-    """Record what the form posted; None when done (or stale: a message says so), else what to
-    show. A wicket form may name the new batter: that is a second entry right after it."""
+                      forced: dict | None = None) -> tuple[str, PadError | None]:
+    """Record what the form posted. Answers what became of it — "recorded", "replayed" (its
+    key was recorded before), "stale" (someone else scored first: a message says so; nothing
+    recorded) or "refused" — and, unless recorded, what to show. A wicket form may name the new
+    batter: that is a second entry right after it."""
     post = request.POST.copy()
     if forced:
         post.update(forced)
     name = post.get("action", "")
     if name in CONFIRM and post.get("confirm") != "on":
-        return PadError(CONFIRM[name], "confirm")
+        return REFUSED, PadError(CONFIRM[name], "confirm")
     try:
         action = form_action(post)
         expected = int(post["expected_seq"])
     except FormError as error:
-        return PadError(str(error), error.field)
+        return REFUSED, PadError(str(error), error.field)
     except (KeyError, ValueError):
-        return PadError("This form is missing its state number; reload the page.")
+        return REFUSED, PadError("This form is missing its state number; reload the page.")
     if action is None:
-        return PadError("Choose one of the buttons on the pad.")
+        return REFUSED, PadError("Choose one of the buttons on the pad.")
     key = post.get("idempotency_key", "") or None
     if key is not None and len(key) > 60:
-        return PadError("This form's key is too long; reload the page.")
-    error = _record(request, match, action, expected, key)
+        return REFUSED, PadError("This form's key is too long; reload the page.")
+    outcome, error = _record(request, match, action, expected, key)
     incoming = post.get("new_batter") if name == "wicket" else None
-    if error is None and incoming and match.seq == expected + 1 \
+    if outcome == "recorded" and incoming and match.seq == expected + 1 \
             and match.state.get("needs") == "new_batter":
-        return _record(request, match, {"kind": "new_batter", "player": incoming},
-                       expected + 1, f"{key}-in" if key else None)
-    return error
+        # If the new batter is refused the wicket stands and the pad asks for them again.
+        _, error = _record(request, match, {"kind": "new_batter", "player": incoming},
+                           expected + 1, f"{key}-in" if key else None)
+    return outcome, error
 
 
-def _record(request, match, action, expected, key) -> PadError | None:
+def _record(request, match, action, expected, key) -> tuple[str, PadError | None]:
     try:
-        match_record_action(match=match, action=action, by=request.user,
-                            expected_seq=expected, idempotency_key=key)
+        recorded = match_record_action(match=match, action=action, by=request.user,
+                                       expected_seq=expected, idempotency_key=key)
     except StaleState:
-        messages.warning(request, STALE_MESSAGE)
+        if not request.headers.get("X-Pad-Fetch"):  # pad.js shows both versions itself
+            messages.warning(request, STALE_MESSAGE)
         match.refresh_from_db()
+        return "stale", None
     except IdempotencyConflict as conflict:
-        return PadError(str(conflict))
+        return REFUSED, PadError(str(conflict))
     except engine.IllegalAction as illegal:
-        return PadError(illegal.message, FORM_FIELDS.get(illegal.field))
-    return None
+        return REFUSED, PadError(illegal.message, FORM_FIELDS.get(illegal.field))
+    return ("recorded" if recorded.created else "replayed"), None

@@ -8,6 +8,7 @@ urlpatterns = [
     path("matches/", views.match_list, name="match-list"),
     path("score/", scoring_views.my_matches, name="my-matches"),
     path("score/new/", setup_views.match_new, name="match-new"),
+    path("score/sw.js", scoring_views.pad_service_worker, name="pad-sw"),
     path("score/<int:match_id>/", scoring_views.scoring_pad, name="scoring-pad"),
     path("score/<int:match_id>/balls/", scoring_views.ball_list, name="ball-list"),
     path("score/<int:match_id>/balls/<int:seq>/", scoring_views.edit_ball, name="edit-ball"),

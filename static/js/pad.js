@@ -1,9 +1,35 @@
-// Progressive enhancement for the scoring pad: keyboard shortcuts, and form posts sent with
-// fetch so the pad updates without a full-page reload. Every form still works without this.
+// Progressive enhancement for the scoring pad: keyboard shortcuts, form posts without a page
+// reload, and scoring without signal (docs/offline.md). Every form still works without this.
+//
+// Each form the scorer sends is queued on the device first (pad_queue.js) and the queue is
+// sent in order; while entries wait, the pad shows the server's last state with them folded in
+// (pad_model.js) in the same markup the server renders, and says how many wait. With signal the
+// queue empties at once and the pad is the server's answer, as before.
 (function () {
   "use strict";
   const main = document.querySelector("main");
-  let busy = false;
+  const first = document.getElementById("pad-root");
+  if (!first) return;
+  const match = Number(first.dataset.match);
+  const PAGES = "pad-pages"; // the service worker's cache of pad pages (templates/games/pad_sw.js)
+  const RETRY_MS = 5000;
+  let busy = false; // a double tap queues one entry
+  let sending = false;
+  let offline = !navigator.onLine;
+  let stopped = null; // {kind: "stale" | "refused" | "signedOut", mine}: waiting for the scorer
+
+  function bind(name) {
+    return document.querySelector(`#pad-root [data-bind="${name}"]`);
+  }
+
+  function snapshot() {
+    return JSON.parse(document.getElementById("pad-snapshot").textContent);
+  }
+
+  function csrf() {
+    const input = document.querySelector("#pad-root [name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
 
   function say(text) {
     let note = document.getElementById("pad-note");
@@ -17,6 +43,14 @@
     note.textContent = text;
   }
 
+  // The page as the server last sent it, kept for a reload without signal.
+  function keep(html) {
+    if (!window.caches) return;
+    caches.open(PAGES).then((cache) => cache.put(location.origin + location.pathname,
+      new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } })))
+      .catch(() => {});
+  }
+
   function swap(html) {
     const page = new DOMParser().parseFromString(html, "text/html");
     const fresh = page.querySelector("main");
@@ -24,32 +58,298 @@
     document.title = page.title;
   }
 
+  // ---- the model drawn into the server's markup ----
+
+  function plural(n, word, many) {
+    return `${n} ${n === 1 ? word : many || word + "s"}`;
+  }
+
+  function overs(balls, perOver) {
+    return `${Math.floor(balls / perOver)}.${balls % perOver}`;
+  }
+
+  function rate(runs, balls, perOver) {
+    if (!balls) return "–";
+    const value = Math.round((runs * perOver / balls) * 100) / 100;
+    return Number.isInteger(value) ? value.toFixed(1) : String(value);
+  }
+
+  function chips(target, symbols, marked) {
+    target.replaceChildren(...symbols.map((symbol) => {
+      const chip = document.createElement("b");
+      chip.className = marked && symbol.includes("W") ? "ball ball-w" : "ball";
+      chip.textContent = symbol;
+      return chip;
+    }));
+    if (!symbols.length) {
+      const none = document.createElement("span");
+      none.className = "muted";
+      none.textContent = "—";
+      target.append(none);
+    }
+  }
+
+  function fill(select, entries, chosen) {
+    const blank = select.dataset.blank === undefined ? [] : [["", select.dataset.blank]];
+    select.replaceChildren(...blank.concat(entries).map(([value, text]) =>
+      new Option(text, value, false, value === chosen)));
+  }
+
+  function figures(m, card) {
+    return `${overs(card.balls, m.balls_per_over)}-${card.maidens}-${card.runs}-${card.wickets}`;
+  }
+
+  function crease(m, slot, player, text) {
+    const row = bind(slot);
+    row.hidden = !player;
+    if (!player) return;
+    row.querySelector("th").textContent = m.names[player] + (slot === "striker" ? "*" : "");
+    row.querySelector("td").textContent = text;
+  }
+
+  function drawScore(m) {
+    const inn = m.innings;
+    bind("live").hidden = !inn;
+    const notStarted = bind("not-started");
+    if (notStarted) notStarted.hidden = Boolean(inn);
+    if (!inn) return;
+    bind("score").textContent = `${inn.batting_name} ${inn.runs}/${inn.wickets}`;
+    bind("overs").textContent =
+      `(${inn.overs_done}.${inn.over_balls}${inn.max_overs ? "/" + inn.max_overs : ""} ov)`;
+    const parts = [`CRR ${rate(inn.runs, inn.legal_balls, m.balls_per_over)}`];
+    if (inn.target) {
+      const left = inn.max_balls === null ? null : Math.max(0, inn.max_balls - inn.legal_balls);
+      const need = Math.max(0, inn.target - inn.runs);
+      parts.push(`Target ${inn.target}`, `Need ${need} from ${left === null ? "–" : left}`,
+        `RRR ${left === null ? "–" : rate(need, left, m.balls_per_over)}`);
+    }
+    const rates = bind("rates");
+    rates.textContent = parts.join(" · ");
+    if (m.free_hit) {
+      const bold = document.createElement("b");
+      bold.textContent = "FREE HIT";
+      rates.append(" · ", bold);
+    }
+    const card = (player) => inn.batters[player] || { runs: 0, balls: 0 };
+    crease(m, "striker", inn.striker, `${card(inn.striker).runs} (${card(inn.striker).balls})`);
+    crease(m, "non_striker", inn.non_striker,
+      `${card(inn.non_striker).runs} (${card(inn.non_striker).balls})`);
+    crease(m, "bowler", inn.bowler, inn.bowler ? figures(m, inn.bowlers[inn.bowler] ||
+      { balls: 0, maidens: 0, runs: 0, wickets: 0 }) : "");
+    chips(bind("this-over"), inn.this_over, false);
+  }
+
+  function drawChoices(m) {
+    const inn = m.innings;
+    const named = (players, suffix) => players.map((p) => [p, m.names[p] + (suffix ? suffix(p) : "")]);
+    for (const select of document.querySelectorAll("#pad-root select[data-options]")) {
+      const kind = select.dataset.options;
+      if (kind === "waiting" && inn) {
+        const waiting = inn.batting_xi.filter((p) => p !== inn.striker && p !== inn.non_striker &&
+          (!inn.batters[p] || (inn.retired.includes(p) && !inn.batters[p].out)));
+        fill(select, named(waiting));
+      } else if (kind === "at_crease" && inn) {
+        fill(select, named([inn.striker, inn.non_striker].filter(Boolean),
+          (p) => (p === inn.striker ? " (striker)" : "")));
+      } else if (kind === "bowlers" && inn) {
+        const last = new Set(inn.last_over_bowlers);
+        const quota = m.bowler_max_overs;
+        const done = (p) => Math.floor(((inn.bowlers[p] || {}).balls || 0) / m.balls_per_over);
+        const likely = inn.bowling_xi.find((p) => !last.has(p) && (quota === null || done(p) < quota));
+        fill(select, named(inn.bowling_xi, (p) => (last.has(p) ? " (bowled the last over)" : "")),
+          likely);
+      } else if (kind === "next_batters" && m.next) {
+        fill(select, named(m.next.batting_xi), m.next.batting_xi[Number(select.dataset.pick || 1) - 1]);
+      } else if (kind === "next_bowlers" && m.next) {
+        fill(select, named(m.next.bowling_xi));
+      }
+    }
+  }
+
+  function drawOverSummary(m) {
+    const inn = m.innings;
+    const last = inn && inn.last_over;
+    if (m.needs !== "next_bowler" || !last) return; // the server's summary stands
+    bind("over-heading").textContent = `End of over ${last.number}`;
+    chips(bind("over-balls"), last.balls, true);
+    const wickets = last.balls.filter((symbol) => symbol.includes("W")).length;
+    const runs = document.createElement("b");
+    runs.textContent = plural(last.runs, "run");
+    bind("over-total").replaceChildren(runs, `${wickets ? ", " + plural(wickets, "wicket") : ""}` +
+      `${last.maiden ? " · maiden" : ""} · ${inn.batting_name} ${inn.runs}/${inn.wickets}`);
+    const card = inn.bowlers[last.bowler];
+    bind("over-bowler").textContent = card ? `${m.names[last.bowler]} ${figures(m, card)}` : "";
+    bind("over-summary").hidden = false;
+  }
+
+  function draw(m) {
+    drawScore(m);
+    for (const panel of document.querySelectorAll("#pad-root [data-needs]")) {
+      panel.hidden = panel.dataset.needs !== m.needs;
+    }
+    drawChoices(m);
+    drawOverSummary(m);
+  }
+
+  function scoreText(m) {
+    const inn = m.innings;
+    return inn ? `${inn.batting_name} ${inn.runs}/${inn.wickets} (${inn.overs_done}.${inn.over_balls} ov)`
+      : "";
+  }
+
+  // ---- the queue: what waits, and what the scorer must decide ----
+
+  async function render() {
+    const queue = await PadQueue.items(match);
+    const box = document.getElementById("pad-queue");
+    if (!box) return;
+    if (!queue.length) {
+      stopped = null;
+      box.hidden = true;
+      return;
+    }
+    const snap = snapshot();
+    const model = PadModel.fold(snap, queue);
+    model.server = snap;
+    if (!stopped) draw(model);
+    const balls = queue.filter((item) => PadModel.isBall(item.fields)).length;
+    const others = queue.length - balls;
+    const count = plural(balls, "ball") + (others ? ` and ${plural(others, "other entry", "other entries")}` : "");
+    let text;
+    let help = "";
+    if (stopped && stopped.kind === "stale") {
+      text = "Someone else scored this match while yours waited.";
+      help = `Theirs, recorded (shown below): ${scoreText(model.server)}. Yours, not sent: ` +
+        `${count}${stopped.mine ? `, which would make it ${stopped.mine}` : ""}.`;
+    } else if (stopped && stopped.kind === "refused") {
+      text = `That entry was refused and not recorded (see below).`;
+      help = `${count} entered after it ${queue.length === 1 ? "is" : "are"} still waiting.`;
+    } else if (stopped && stopped.kind === "signedOut") {
+      text = `Signed out: ${count} waiting to send.`;
+      help = "Sign in again (in another tab) to send them; they are kept on this device.";
+    } else if (offline) {
+      text = `Offline — ${count} waiting to send.`;
+      help = "Keep scoring: they are kept on this device and sent in order when the signal returns.";
+    } else {
+      text = `Sending ${count}…`;
+    }
+    if (model.approx && !stopped) help += " Until they are sent the score shown is approximate.";
+    bind("queue-text").textContent = text;
+    bind("queue-help").textContent = help;
+    chips(bind("queue-balls"), queue.map((item) => PadModel.label(item.fields, snap.names)), false);
+    bind("queue-balls").querySelectorAll(".ball").forEach((chip) => chip.classList.add("pending"));
+    const choice = bind("queue-choice");
+    choice.hidden = !stopped || stopped.kind === "signedOut";
+    const [append, discard] = choice.querySelectorAll("button");
+    append.textContent = stopped && stopped.kind === "refused" ? "Send the rest" : "Add mine after theirs";
+    discard.textContent = stopped && stopped.kind === "refused" ? "Discard the rest" : "Discard mine";
+    box.classList.toggle("queue-offline", offline || Boolean(stopped));
+    box.hidden = false;
+  }
+
+  async function refresh() {
+    try {
+      const response = await fetch(location.pathname, { credentials: "same-origin" });
+      if (response.ok && !response.redirected) {
+        const html = await response.text();
+        keep(html);
+        swap(html);
+      }
+    } catch (error) {
+      offline = true;
+    }
+  }
+
+  async function flush() {
+    if (sending || stopped) return;
+    sending = true;
+    try {
+      const before = snapshot();
+      const waiting = (await PadQueue.items(match)).length;
+      let recorded = 0;
+      const result = await PadQueue.send(match, location.pathname, csrf, (html) => {
+        offline = false;
+        recorded += 1;
+        keep(html);
+        swap(html);
+        render();
+      });
+      if (result.done && waiting && !recorded) {
+        await refresh(); // another tab of this pad sent them: this page is behind
+      } else if (result.offline) {
+        offline = true;
+      } else if (result.signedOut) {
+        stopped = { kind: "signedOut" };
+      } else if (result.stale) {
+        offline = false;
+        stopped = { kind: "stale", mine: scoreText(PadModel.fold(before, await PadQueue.items(match))) };
+        keep(result.html);
+        swap(result.html);
+      } else if (result.refused) {
+        offline = false;
+        swap(result.html);
+        if ((await PadQueue.items(match)).length) stopped = { kind: "refused" };
+      } else {
+        offline = false;
+      }
+    } finally {
+      sending = false;
+    }
+    await render();
+  }
+
+  document.addEventListener("click", async function (event) {
+    const button = event.target.closest("#pad-root [data-queue]");
+    if (!button || !stopped) return;
+    if (button.dataset.queue === "append") {
+      await PadQueue.rebase(match, snapshot().seq); // after theirs: the seq the pad now shows
+    } else {
+      await PadQueue.clear(match);
+    }
+    stopped = null;
+    await render();
+    flush();
+  });
+
   document.addEventListener("submit", async function (event) {
     const form = event.target;
-    if (!form.closest("#pad-root") || form.getAttribute("method").toLowerCase() !== "post") return;
+    if (!form.closest("#pad-root") || (form.getAttribute("method") || "").toLowerCase() !== "post") {
+      return;
+    }
     event.preventDefault();
-    if (busy) return; // a double tap sends one request (the idempotency key covers the rest)
+    if (busy) return;
+    if (stopped && stopped.kind !== "signedOut") {
+      say("First choose what becomes of your waiting entries (above).");
+      return;
+    }
     busy = true;
-    const body = new FormData(form, event.submitter);
-    form.querySelectorAll("button").forEach((b) => (b.disabled = true));
     try {
-      // getAttribute: the buttons are named "action", which shadows form.action.
-      const response = await fetch(form.getAttribute("action") || location.href, {
-        method: "POST", body: body, credentials: "same-origin",
-        headers: { "X-Pad-Fetch": "1" }, // answer with the new pad, not a redirect
-      });
-      if (!response.url.includes("/score/")) { // signed out: follow to the login page
-        location.href = response.url;
-        return;
+      const data = new FormData(form, event.submitter);
+      const fields = {};
+      for (const [name, value] of data) {
+        if (!["csrfmiddlewaretoken", "expected_seq", "idempotency_key"].includes(name)) {
+          fields[name] = value;
+        }
       }
-      swap(await response.text());
+      const queue = await PadQueue.items(match);
+      // The form's own key and seq are right only for the state the server rendered it in.
+      const fresh = !queue.length;
+      await PadQueue.add({
+        match: match, fields: fields, at: Date.now(),
+        expected: fresh ? Number(data.get("expected_seq")) : PadModel.fold(snapshot(), queue).seq,
+        key: fresh ? data.get("idempotency_key") : PadQueue.newKey(),
+      });
+      const panel = form.closest("details");
+      if (panel) panel.open = false;
+      document.getElementById("pad-note")?.remove();
     } catch (error) {
-      // Not sent or no answer: the same form (same idempotency key) can be sent again safely.
-      form.querySelectorAll("button").forEach((b) => (b.disabled = false));
-      say("Not sent: no connection. Tap again; the ball will be recorded once.");
+      say("This browser cannot keep entries on the device; reload the page and try again.");
+      return;
     } finally {
       busy = false;
     }
+    await render();
+    flush();
   });
 
   // The pad's W opens the wicket form and puts the scorer on its first choice.
@@ -61,8 +361,8 @@
     event.preventDefault();
     panel.open = true;
     panel.scrollIntoView({ block: "start" });
-    const first = panel.querySelector("select, input:not([type=hidden])");
-    if (first) first.focus();
+    const firstField = panel.querySelector("select, input:not([type=hidden])");
+    if (firstField) firstField.focus();
   });
 
   document.addEventListener("keydown", function (event) {
@@ -70,9 +370,24 @@
     if (event.target.closest("input, select, textarea")) return;
     const key = CSS.escape(event.key);
     const target = document.querySelector(`#pad-root [data-key="${key}"]`);
-    if (target && !target.disabled) {
+    if (target && !target.disabled && !target.closest("[hidden]")) {
       event.preventDefault();
       target.click();
     }
   });
+
+  window.addEventListener("online", () => { offline = false; flush(); });
+  window.addEventListener("offline", () => { offline = true; render(); });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") render().then(flush);
+  });
+  setInterval(() => { if (offline && !stopped) flush(); }, RETRY_MS);
+
+  keep("<!doctype html>\n" + document.documentElement.outerHTML);
+  if ("serviceWorker" in navigator && first.dataset.sw) {
+    const worker = new URL(first.dataset.sw, location.href);
+    navigator.serviceWorker.register(worker, { scope: new URL(".", worker).pathname })
+      .catch(() => {});
+  }
+  render().then(flush);
 })();

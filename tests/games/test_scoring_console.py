@@ -1,5 +1,7 @@
 """The scorer console (work in progress for issue 4): permissions, one ball per tap, stale pages."""
 
+import json
+
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -128,3 +130,25 @@ def test_a_full_over_through_the_pad(client):
     assert (inn["runs"], inn["wickets"], inn["legal_balls"]) == (6, 1, 6)
     assert match.state["needs"] == "next_bowler"  # the undo took back the bowler change
     assert inn["batters"][match.a_ids[1]]["out"]["kind"] == "caught"
+
+
+def test_the_pad_is_installable_and_its_service_worker_names_what_it_caches(client, live_match):
+    scorer = make_user()
+    live_match.scorers.add(scorer)
+    client.force_login(scorer)
+    page = client.get(f"/score/{live_match.pk}/").content.decode()
+    assert '<link rel="manifest" href="/static/pad.webmanifest">' in page
+    assert 'data-sw="/score/sw.js"' in page and 'id="pad-snapshot"' in page
+    client.logout()  # the worker is public: it holds nothing of anyone's
+    worker = client.get("/score/sw.js")
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("text/javascript")
+    assert "no-cache" in worker["Cache-Control"]
+    text = worker.content.decode()
+    for asset in ("/static/css/site.css", "/static/js/pad_model.js", "/static/js/pad_queue.js",
+                  "/static/js/pad.js", "/static/pad.webmanifest"):
+        assert f'"{asset}"' in text
+    manifest = json.loads((settings.BASE_DIR / "static/pad.webmanifest").read_text())
+    assert manifest["start_url"] == manifest["scope"] == "/score/"
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in manifest["icons"]}
+    for icon in manifest["icons"]:
+        assert (settings.BASE_DIR / "static" / icon["src"]).read_bytes()[:4] == b"\x89PNG"

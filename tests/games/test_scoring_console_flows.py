@@ -199,10 +199,39 @@ def test_pad_js_posts_get_the_new_pad_in_one_response(pad, client):
     response = client.post(f"/score/{pad.match.pk}/", fields, HTTP_X_PAD_FETCH="1")
     assert response.status_code == 200
     assert f'name="expected_seq" value="{seq + 1}"' in response.content.decode()
+    assert (response["X-Pad-Outcome"], response["X-Pad-Seq"]) == ("recorded", str(seq + 1))
     again = client.post(f"/score/{pad.match.pk}/", fields, HTTP_X_PAD_FETCH="1")  # a retry
     assert again.status_code == 200
+    assert (again["X-Pad-Outcome"], again["X-Pad-Seq"]) == ("replayed", str(seq + 1))
     pad.match.refresh_from_db()
     assert pad.match.seq == seq + 1 and pad.inn["runs"] == 4
+
+
+def test_the_pad_tells_the_offline_queue_what_became_of_each_post(pad, client):
+    """The queue (static/js/pad_queue.js) goes on after "recorded" or "replayed", and stops for
+    the scorer after "stale" (nothing recorded, no flash message: the pad shows both versions)
+    or "refused" (the engine's message in the pad it gets back)."""
+    pad.match.refresh_from_db()
+    seq, url = pad.match.seq, f"/score/{pad.match.pk}/"
+    stale = client.post(url, {"action": "runs-1", "expected_seq": seq - 1,
+                              "idempotency_key": "queue-stale"}, HTTP_X_PAD_FETCH="1")
+    assert (stale.status_code, stale["X-Pad-Outcome"], stale["X-Pad-Seq"]) == (
+        200, "stale", str(seq))
+    assert "Someone else scored" not in stale.content.decode()
+    refused = client.post(url, {"action": "next_bowler", "player": pad.match.b_ids[1],
+                                "expected_seq": seq, "idempotency_key": "queue-refused"},
+                          HTTP_X_PAD_FETCH="1")
+    assert (refused.status_code, refused["X-Pad-Outcome"], refused["X-Pad-Seq"]) == (
+        400, "refused", str(seq))
+    wicket = client.post(url, {"action": "wicket", "how": "bowled", "extra": "", "runs": "0",
+                               "player_out": pad.inn["striker"], "new_batter": pad.match.a_ids[2],
+                               "expected_seq": seq, "idempotency_key": "queue-wicket"},
+                         HTTP_X_PAD_FETCH="1")
+    assert (wicket["X-Pad-Outcome"], wicket["X-Pad-Seq"]) == ("recorded", str(seq + 2))
+    plain = client.get(url)
+    assert "X-Pad-Outcome" not in plain
+    pad.match.refresh_from_db()
+    assert pad.match.seq == seq + 2
 
 
 def test_the_umpires_decisions_stand_on_the_pad(pad, client):
