@@ -47,7 +47,7 @@ def _scorer(base: str, username: str, match_id: int, bowlers: list[str], balls: 
     latencies, tapped, overs = [], 0, 0
     while tapped < balls:
         fields = _fields(page.text)
-        if 'value="next_bowler"' in page.text:
+        if '"needs": "next_bowler"' in page.text:  # the pad's snapshot (every panel is on the page)
             overs += 1
             data = {**fields, "action": "next_bowler", "player": bowlers[overs % 2]}
             page = session.post(f"{base}/score/{match_id}/", data=data, headers=headers)
