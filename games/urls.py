@@ -21,6 +21,7 @@ urlpatterns = [
     path("score/teams/new/", setup_views.team_edit, name="team-new"),
     path("score/teams/<int:team_id>/", setup_views.team_edit, name="team-edit"),
     path("matches/<int:match_id>/", views.match_detail, name="match-detail"),
+    path("matches/<int:match_id>/centre", views.match_centre, name="match-centre"),
     path("api/matches/<int:match_id>", api.match_detail, name="match-api"),
     path("api/matches/<int:match_id>/log", api.match_log, name="match-log-api"),
     path("api/matches/<int:match_id>/actions", api.match_actions, name="match-actions-api"),

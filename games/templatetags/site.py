@@ -33,3 +33,24 @@ def role(roles: dict | None, player: str) -> str:
     """A player's scorecard mark ("(c)", "†") from the match's roles, or nothing."""
     mark = (roles or {}).get(player, "")
     return f" {mark}" if mark else ""
+
+
+@register.filter
+def ball_class(symbol: str) -> str:
+    """The chip class for a ball's symbol: wickets, fours and sixes stand out."""
+    if "W" in symbol:
+        return "ball ball-w"
+    if symbol in ("4", "6"):
+        return f"ball ball-{symbol}"
+    return "ball"
+
+
+# How an innings ended, where a scorecard says it (a target reached or the overs run out need
+# no word: the score says so).
+CLOSED = {"all_out": "all out", "declared": "declared", "forfeited": "forfeited",
+          "interrupted": "interrupted"}
+
+
+@register.filter
+def closed_label(how: str | None) -> str:
+    return CLOSED.get(how or "", "")

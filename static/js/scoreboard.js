@@ -1,93 +1,116 @@
-// Live scoreboard: WebSocket deltas with resume, falling back to Server-Sent Events, then to
-// polling with ETag. Protocol: docs/realtime.md.
+// The match centre, live: the realtime feed (WebSocket, else Server-Sent Events, else polling)
+// says when the match has a newer version, and the page fetches the centre's panels again —
+// the same server-rendered fragment the page was built from (games.views.match_centre), so
+// there is one markup and one catch-up path. Protocol: docs/realtime.md.
 (function () {
   "use strict";
   const root = document.getElementById("scoreboard");
   if (!root) return;
   const matchId = root.dataset.match;
-  let state = JSON.parse(document.getElementById("initial-state").textContent);
-  let version = Number(root.dataset.version);
-  let tab = null;
   const conn = document.getElementById("conn");
+  const latest = document.getElementById("latest");
+  const FINISHED = ["completed", "abandoned", "no_result"];
+  const centreUrl = root.dataset.centre + (location.search.includes("commentary=all") ? "?commentary=all" : "");
+  let shown = Number(centre().dataset.seq); // the version on screen
+  let wanted = shown; // the newest version the feed has announced
+  let fetching = false;
+  let etag = null;
+
+  function centre() {
+    return root.querySelector(".centre");
+  }
 
   function setConnection(kind, text, detail) {
     conn.className = "conn conn-" + kind;
     conn.textContent = text;
     conn.title = detail || "";
+    quiet();
   }
 
-  // RFC 7386 JSON Merge Patch.
-  function applyPatch(target, patch) {
-    const result = Object.assign({}, target);
-    for (const [key, value] of Object.entries(patch)) {
-      if (value === null) delete result[key];
-      else if (typeof value === "object" && !Array.isArray(value) &&
-               typeof result[key] === "object" && result[key] !== null && !Array.isArray(result[key]))
-        result[key] = applyPatch(result[key], value);
-      else result[key] = value;
+  // A finished match is not "live": the feed stays open for corrections, quietly.
+  function quiet() {
+    conn.hidden = conn.classList.contains("conn-live") && FINISHED.includes(centre().dataset.status);
+  }
+
+  // ---- tabs (WAI-ARIA tabs pattern; without script every innings is shown) ----
+
+  function selectTab(tab, focus) {
+    const list = tab.closest("[role=tablist]");
+    for (const other of list.querySelectorAll("[role=tab]")) {
+      const on = other === tab;
+      other.setAttribute("aria-selected", String(on));
+      other.tabIndex = on ? 0 : -1;
+      document.getElementById(other.getAttribute("aria-controls")).hidden = !on;
     }
-    return result;
+    if (focus) tab.focus();
   }
 
-  const esc = (s) => String(s == null ? "" : s).replace(/[&<>"]/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"}[c]));
-  const field = (name) => root.querySelector('[data-field="' + name + '"]');
-  const ordered = (rows) => Object.values(rows || {}).sort((a, b) => a.order - b.order);
-  const innings = () => Object.values(state.innings || {}).sort((a, b) => a.number - b.number);
-
-  function render() {
-    const all = innings();
-    const current = all[all.length - 1];
-    field("result").textContent = (state.result && state.result.text) || "";
-    field("lines").innerHTML = all.length ? all.map((inn) =>
-      '<div class="line' + (inn === current && !inn.closed ? " live" : "") + '"><span class="team">' +
-      esc(inn.batting_name) + (inn.super_over ? " (super over)" : "") + '</span><span class="big">' +
-      inn.runs + "/" + inn.wickets + '</span><span class="overs">(' + inn.overs +
-      (inn.max_overs ? "/" + inn.max_overs : "") + " ov)</span></div>").join("")
-      : '<p class="muted">The match has not started.</p>';
-    if (!current) return;
-    let rates = "CRR " + (current.run_rate ?? "–");
-    if (current.target) rates += " · Target " + current.target + " · Need " + current.runs_needed +
-      " from " + current.balls_left + " · RRR " + (current.required_rate ?? "–");
-    field("rates").textContent = rates;
-    const bat = (b, star) => b ? "<div>" + esc(b.name) + star + " " + b.runs + " (" + b.balls + ")</div>" : "";
-    const bowler = current.bowler;
-    field("crease").innerHTML = bat(current.striker, "*") + bat(current.non_striker, "") +
-      (bowler ? '<div class="bowler">' + esc(bowler.name) + " " + bowler.overs + "-" + bowler.maidens +
-        "-" + bowler.runs + "-" + bowler.wickets + "</div>" : "");
-    const balls = (list) => (list || []).map((b) => '<b class="ball">' + esc(b) + "</b>").join("");
-    field("this_over").innerHTML = balls(current.this_over);
-    field("recent").innerHTML = balls(current.recent_balls);
-    renderTabs(all);
-  }
-
-  function renderTabs(all) {
-    if (tab === null || tab > all.length) tab = all.length;
-    field("tabs").innerHTML = all.map((inn) => '<button type="button" data-tab="' + inn.number +
-      '" aria-selected="' + (inn.number === tab) + '">' + esc(inn.batting_name) +
-      (inn.super_over ? " SO" : "") + "</button>").join("");
-    const inn = all.find((i) => i.number === tab);
-    if (!inn) return;
-    const batting = ordered(inn.batting_card).map((r) => "<tr><td>" + esc(r.name) + "<br><small>" +
-      esc(r.how_out) + "</small></td><td>" + r.runs + "</td><td>" + r.balls + "</td><td>" + r.fours +
-      "</td><td>" + r.sixes + "</td><td>" + (r.strike_rate ?? "–") + "</td></tr>").join("");
-    const bowling = ordered(inn.bowling_card).map((r) => "<tr><td>" + esc(r.name) + "</td><td>" +
-      r.overs + "</td><td>" + r.maidens + "</td><td>" + r.runs + "</td><td>" + r.wickets +
-      "</td><td>" + (r.economy ?? "–") + "</td></tr>").join("");
-    const e = inn.extras || {};
-    field("card").innerHTML =
-      "<table><tr><th>Batter</th><th>R</th><th>B</th><th>4s</th><th>6s</th><th>SR</th></tr>" + batting +
-      "</table><p>Extras " + inn.extras_total + " (w " + e.wides + ", nb " + e.noballs + ", b " + e.byes +
-      ", lb " + e.legbyes + ", pen " + e.penalty + ")</p>" +
-      "<table><tr><th>Bowler</th><th>O</th><th>M</th><th>R</th><th>W</th><th>Econ</th></tr>" + bowling + "</table>";
+  function setUpTabs(chosen) {
+    const list = root.querySelector("[role=tablist]");
+    if (!list) return;
+    list.hidden = false;
+    const tabs = Array.from(list.querySelectorAll("[role=tab]"));
+    const tab = tabs.find((t) => t.id === chosen) || tabs.find((t) => t.getAttribute("aria-selected") === "true");
+    if (tab) selectTab(tab, false);
   }
 
   root.addEventListener("click", (event) => {
-    const button = event.target.closest("button[data-tab]");
-    if (button) { tab = Number(button.dataset.tab); render(); }
+    const tab = event.target.closest("[role=tab]");
+    if (tab) selectTab(tab, false);
   });
 
-  // The server says its live feed is held up (its Redis is down) or current again; whatever
-  // arrives next from the feed or a catch-up snapshot brings the page level again.
+  root.addEventListener("keydown", (event) => {
+    const tab = event.target.closest("[role=tab]");
+    if (!tab || !["ArrowLeft", "ArrowRight", "Home", "End"].includes(event.key)) return;
+    const tabs = Array.from(tab.parentElement.querySelectorAll("[role=tab]"));
+    const at = tabs.indexOf(tab);
+    const next = { ArrowLeft: at - 1, ArrowRight: at + 1, Home: 0, End: tabs.length - 1 }[event.key];
+    event.preventDefault();
+    selectTab(tabs[(next + tabs.length) % tabs.length], true);
+  });
+
+  // ---- the one catch-up path: the centre's panels for the newest version ----
+
+  function swap(html) {
+    const chosen = root.querySelector("[role=tab][aria-selected=true]");
+    const tabsBefore = root.querySelectorAll("[role=tab]").length;
+    root.innerHTML = html;
+    quiet();
+    // A new innings selects itself; otherwise the fan stays on the innings they chose.
+    setUpTabs(chosen && root.querySelectorAll("[role=tab]").length === tabsBefore ? chosen.id : null);
+    const ball = root.querySelector(".commentary li");
+    if (ball && latest) latest.textContent = ball.textContent.replace(/\s+/g, " ").trim();
+  }
+
+  async function refresh() {
+    if (fetching) return;
+    fetching = true;
+    try {
+      const response = await fetch(centreUrl, { headers: etag ? { "If-None-Match": etag } : {} });
+      if (response.status === 200) {
+        etag = response.headers.get("ETag");
+        const seq = Number(response.headers.get("X-Seq"));
+        const html = await response.text();
+        if (seq >= shown) {
+          shown = seq;
+          swap(html);
+        }
+      }
+      return response.ok || response.status === 304;
+    } catch (error) {
+      return false;
+    } finally {
+      fetching = false;
+      if (wanted > shown) setTimeout(refresh, 250); // announced meanwhile (or not yet readable)
+    }
+  }
+
+  function announce(version) {
+    if (version > wanted) wanted = version;
+    if (wanted > shown) refresh();
+  }
+
+  // The server says its live feed is held up (its Redis is down) or current again.
   let delayed = false;
   let liveLabel = "live";
   function status(message) {
@@ -100,30 +123,20 @@
     if (!delayed) setConnection("live", label);
   }
 
-  // Returns false when a gap means the client must resync.
   function receive(message) {
-    if (message.type === "status") { status(message); return true; }
-    if (message.type === "snapshot") {
-      state = message.state; version = message.v; render(); return true;
-    }
-    if (message.type !== "delta") return true;
-    if (message.v <= version) return true;  // already have it
-    if (message.v !== version + 1) return false;  // a gap: ask for what is missing
-    state = applyPatch(state, message.patch); version = message.v; render(); return true;
+    if (message.type === "status") status(message);
+    else if (message.type === "snapshot" || message.type === "delta") announce(message.v);
   }
 
-  // 1. WebSocket, resuming from the last version seen.
+  // 1. WebSocket, resuming from the version on screen.
   let socketFailures = 0;
   function connectSocket() {
     if (!("WebSocket" in window)) return connectEvents();
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + location.host + "/ws/matches/" + matchId + "/?since=" + version);
+    const socket = new WebSocket(scheme + location.host + "/ws/matches/" + matchId + "/?since=" + shown);
     let opened = false;
     socket.onopen = () => { opened = true; socketFailures = 0; live("live"); };
-    socket.onmessage = (event) => {
-      const message = JSON.parse(event.data);
-      if (!receive(message)) socket.send(JSON.stringify({type: "resync", since: version}));
-    };
+    socket.onmessage = (event) => receive(JSON.parse(event.data));
     socket.onclose = (event) => {
       if (event.code === 4404) { setConnection("offline", "match not found"); return; }
       socketFailures += opened ? 0 : 1;
@@ -136,12 +149,9 @@
   // 2. Server-Sent Events; the browser resumes with Last-Event-ID by itself.
   function connectEvents() {
     if (!("EventSource" in window)) return poll();
-    const source = new EventSource("/matches/" + matchId + "/stream?since=" + version);
+    const source = new EventSource("/matches/" + matchId + "/stream?since=" + shown);
     let errors = 0;
-    const handle = (event) => {
-      errors = 0; live("live (stream)");
-      if (!receive(JSON.parse(event.data))) { source.close(); connectEvents(); }
-    };
+    const handle = (event) => { errors = 0; live("live (stream)"); receive(JSON.parse(event.data)); };
     source.addEventListener("snapshot", handle);
     source.addEventListener("delta", handle);
     source.addEventListener("status", handle);
@@ -151,35 +161,18 @@
     };
   }
 
-  // 3. Polling the JSON API with ETag: 304 while nothing changed.
-  let etag = null;
-  function keyed(payload) {
-    const view = Object.assign({}, payload, {innings: {}});
-    for (const inn of payload.innings) {
-      const copy = Object.assign({}, inn);
-      for (const [name, key] of [["batting_card", "player"], ["bowling_card", "player"], ["partnerships", "wicket"]])
-        copy[name] = Object.fromEntries(inn[name].map((row, i) => [String(row[key]), Object.assign({order: i}, row)]));
-      view.innings[String(inn.number)] = copy;
-    }
-    return view;
-  }
+  // 3. Polling the centre itself with its ETag: 304 while nothing changed.
   async function poll() {
-    try {
-      const response = await fetch("/api/matches/" + matchId, {headers: etag ? {"If-None-Match": etag} : {}});
-      if (response.status === 200) {
-        etag = response.headers.get("ETag");
-        const payload = await response.json();
-        receive({type: "snapshot", v: payload.seq, state: keyed(payload)});
-      }
-      delayed = false;  // each poll reads the database itself: never behind the scorers
+    if (await refresh()) {
+      delayed = false; // each poll reads the database itself: never behind the scorers
       live("live (polling)");
-    } catch (error) {
+    } else {
       setConnection("offline", "offline");
     }
     setTimeout(poll, 5000);
   }
 
   window.addEventListener("offline", () => setConnection("offline", "offline"));
-  render();
+  setUpTabs(null);
   connectSocket();
 })();

@@ -1,0 +1,97 @@
+"""The match centre's charts as SVG geometry (templates/games/_charts.html draws them): the worm
+(runs against balls, wickets marked), the Manhattan (runs per over, wickets on top) and the run
+rate (after each over). Server-rendered, so they need no script and no charting library; the
+page's live updates bring the new SVG with the rest of the fragment."""
+
+from __future__ import annotations
+
+import math
+
+WIDTH, HEIGHT = 480, 220  # user units; text is 14 of them, readable at 360 px
+LEFT, RIGHT, TOP, BOTTOM = 36, 8, 10, 26  # room for the axes' labels
+# Where the template draws the axes and their labels.
+FRAME = {"left": LEFT, "right": WIDTH - RIGHT, "base": HEIGHT - BOTTOM, "labels": HEIGHT - 6,
+         "width": WIDTH, "height": HEIGHT}
+
+
+def _ceiling(value: float, steps=(5, 10, 20, 25, 50, 100, 200)) -> tuple[int, int]:
+    """A round top for an axis and the step between its grid lines (about four of them)."""
+    value = max(value, 1)
+    for step in steps:
+        if value <= step * 5:
+            return int(math.ceil(value / step) * step), step
+    step = steps[-1] * 5
+    return int(math.ceil(value / step) * step), step
+
+
+def _x(value: float, top: float) -> float:
+    return round(LEFT + (WIDTH - LEFT - RIGHT) * value / top, 1)
+
+
+def _y(value: float, top: float) -> float:
+    return round(HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * value / top, 1)
+
+
+def _grid(top: int, step: int) -> list[dict]:
+    return [{"y": _y(v, top), "label": v} for v in range(0, top + 1, step)]
+
+
+def _over_ticks(overs: int) -> list[dict]:
+    every = 1 if overs <= 10 else 5 if overs <= 50 else 10 if overs <= 100 else 20
+    return [{"x": _x(o, overs), "label": o} for o in range(0, overs + 1, every)]
+
+
+def worm(stories: list, balls_per_over: int, max_overs: int | None) -> dict | None:
+    if not any(len(s.worm) > 1 for s in stories):
+        return None
+    overs = max([max_overs or 0] + [math.ceil(s.worm[-1][0] / balls_per_over) for s in stories])
+    top, step = _ceiling(max(s.worm[-1][1] for s in stories))
+    balls = overs * balls_per_over
+    return {
+        "frame": FRAME, "grid": _grid(top, step), "ticks": _over_ticks(overs),
+        "lines": [{"series": i % 4, "name": s.batting, "number": s.number,
+                   "points": " ".join(f"{_x(b, balls)},{_y(r, top)}" for b, r in s.worm),
+                   "wickets": [{"x": _x(b, balls), "y": _y(r, top)} for b, r in s.wickets],
+                   "runs": s.worm[-1][1]}
+                  for i, s in enumerate(stories)],
+    }
+
+
+def manhattan(stories: list, max_overs: int | None) -> dict | None:
+    if not any(s.overs for s in stories):
+        return None
+    overs = max([max_overs or 0] + [len(s.overs) for s in stories])
+    top, step = _ceiling(max(o["runs"] for s in stories for o in s.overs))
+    slot = (WIDTH - LEFT - RIGHT) / overs
+    width = max(1.0, slot * 0.8 / len(stories))
+    bars = []
+    for i, story in enumerate(stories):
+        for over in story.overs:
+            x = LEFT + slot * (over["number"] - 1) + slot * 0.1 + width * i
+            y = _y(over["runs"], top)
+            bars.append({"series": i % 4, "x": round(x, 1), "y": y, "width": round(width, 1),
+                         "height": round(HEIGHT - BOTTOM - y, 1), "over": over["number"],
+                         "runs": over["runs"], "name": story.batting,
+                         "wickets": [{"x": round(x + width / 2, 1), "y": round(y - 5 - 7 * k, 1)}
+                                     for k in range(over["wickets"])]})
+    ticks = [{"x": round(LEFT + slot * (o - 0.5), 1), "label": o}
+             for o in range(1, overs + 1) if overs <= 20 or o % 5 == 0]
+    return {"frame": FRAME, "grid": _grid(top, step), "ticks": ticks, "bars": bars,
+            "names": [{"series": i % 4, "name": s.batting} for i, s in enumerate(stories)]}
+
+
+def run_rate(stories: list, max_overs: int | None) -> dict | None:
+    if not any(s.overs for s in stories):
+        return None
+    overs = max([max_overs or 0] + [len(s.overs) for s in stories])
+    top, step = _ceiling(max(o["rate"] for s in stories for o in s.overs), steps=(2, 4, 5, 10))
+    return {
+        "frame": FRAME, "grid": _grid(top, step), "ticks": _over_ticks(overs),
+        "lines": [{"series": i % 4, "name": s.batting,
+                   "points": " ".join(f"{_x(o['number'], overs)},{_y(o['rate'], top)}"
+                                      for o in s.overs),
+                   "dots": [{"x": _x(o["number"], overs), "y": _y(o["rate"], top)}
+                            for o in s.overs],
+                   "rate": s.overs[-1]["rate"] if s.overs else None}
+                  for i, s in enumerate(stories) if s.overs],
+    }

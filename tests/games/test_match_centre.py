@@ -1,0 +1,116 @@
+"""The match centre (issue 16) without a browser: every state a match can be in, the commentary
+and charts of real matches, the fragment's ETag, and the page's full scorecard with no script."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from games.centre import match_story
+from games.cricsheet_import import cricsheet_import
+from games.services import match_record_action
+from tests.games.factories import make_match, start_action
+
+pytestmark = pytest.mark.django_db
+SHARED = Path(__file__).resolve().parents[3] / "shared"
+
+
+def _import(path: Path):
+    outcome = cricsheet_import(data=json.loads(path.read_text()), bulk=True)
+    assert outcome.ok, outcome.reasons
+    return outcome.match
+
+
+def _page(client, match) -> str:
+    response = client.get(f"/matches/{match.pk}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_finished_t20_reads_as_a_result_with_its_story(client):
+    match = _import(next(iter(sorted((SHARED / "cricsheet/ipl").glob("*.json")))))
+    page = _page(client, match)
+    assert 'class="badge badge-completed">Result<' in page
+    assert "badge-live" not in page and "Need 0" not in page and "live-panel" not in page
+    assert match.result_text in page
+    assert "won the toss and chose to" in page
+    # Full scorecards for both innings, as tabs over every innings' panel (visible with no script).
+    assert page.count('role="tabpanel"') == 2 and 'role="tablist"' in page
+    assert page.count("Fall of wickets") == 2
+    assert page.count('<caption class="muted">Bowling') == 2
+    # Commentary: the last 12 overs, newest first, each with its end-of-over summary.
+    overs = re.findall(r"<h3>End of over (\d+)", page)
+    assert len(overs) == 12 and overs == sorted(overs, key=int, reverse=True)
+    assert "All commentary" in page
+    everything = client.get(f"/matches/{match.pk}/?commentary=all").content.decode()
+    state = match.state["innings"]
+    assert everything.count("<h3>End of over") == sum(
+        inn["overs_done"] + (1 if inn["over_balls"] else 0) for inn in state)
+    # The charts: a worm line and a Manhattan bar per over per innings, and the run rate.
+    assert page.count('<polyline points=') == 4
+    assert page.count('class="bar series-') == sum(
+        inn["overs_done"] + (1 if inn["over_balls"] else 0) for inn in state)
+    assert page.count('class="wkt series-') >= 2 * sum(inn["wickets"] for inn in state)
+
+
+def test_the_story_adds_up_to_the_scorecard():
+    """Commentary and charts come from their own fold of the log: what they add up to is the
+    engine's scorecard, for every innings of real matches of every kind."""
+    for folder in ("cricsheet/ipl", "cricsheet-dev/odi", "cricsheet-dev/test"):
+        path = sorted((SHARED / folder).glob("*.json"))[0]
+        match = _import(path)
+        story = match_story(match)
+        for told, inn in zip(story["innings"], match.state["innings"], strict=True):
+            # Penalty runs awarded between balls are in the total, not on any ball.
+            assert told.worm[-1][0] == inn["legal_balls"], path
+            assert 0 <= inn["runs"] - told.worm[-1][1] <= inn["extras"]["penalty"], path
+            on_balls = sum(o["runs"] for o in told.overs)
+            assert 0 <= told.worm[-1][1] - on_balls <= inn["extras"]["penalty"], path
+            assert len(told.wickets) == inn["wickets"] - sum(
+                1 for b in inn["batters"].values()
+                if b["out"] and b["out"]["kind"] in ("retired_out", "timed_out")), path
+        balls = sum(len(o.balls) for o in story["overs"])
+        assert balls == match.log.filter(kind="delivery").count() - _undone(match), path
+
+
+def _undone(match) -> int:
+    from games import engine
+
+    entries = list(match.log.order_by("seq").values_list("seq", "payload"))
+    kept = [a for _, a in engine.effective_actions(entries) if a.get("kind") == "delivery"]
+    return match.log.filter(kind="delivery").count() - len(kept)
+
+
+def test_every_state_of_a_match_has_its_own_summary(client):
+    match = make_match(overs=1, players=3)
+    page = _page(client, match)
+    assert ">Upcoming<" in page and "Not started yet." in page
+    assert "The charts start with the first ball." in page
+    match_record_action(match=match, action=start_action(match))
+    for runs in (1, 4):
+        match_record_action(match=match, action={"kind": "delivery", "runs": runs,
+                                                 **({"boundary": True} if runs == 4 else {})})
+    page = _page(client, match)
+    assert ">Live<" in page and "live-panel" in page and "Projected" in page
+    assert "Over 1 <small>" in page and "in progress" in page
+    assert "FOUR" in page and 'class="ball ball-4"' in page
+    for _ in range(4):
+        match_record_action(match=match, action={"kind": "delivery", "runs": 0})
+    page = _page(client, match)
+    assert ">Innings break<" in page and "live-panel" not in page
+    assert "End of over 1" in page
+
+
+def test_the_fragment_answers_304_from_the_seq_and_changes_with_a_ball(client):
+    match = make_match()
+    match_record_action(match=match, action=start_action(match))
+    first = client.get(f"/matches/{match.pk}/centre")
+    assert first.status_code == 200 and first["X-Seq"] == "1"
+    assert client.get(f"/matches/{match.pk}/centre",
+                      HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    match_record_action(match=match, action={"kind": "delivery", "runs": 6, "boundary": True})
+    second = client.get(f"/matches/{match.pk}/centre", HTTP_IF_NONE_MATCH=first["ETag"])
+    assert second.status_code == 200 and second["X-Seq"] == "2"
+    assert "SIX" in second.content.decode()
+    assert client.get("/matches/999999/centre").status_code == 404
