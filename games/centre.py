@@ -182,7 +182,8 @@ def centre_context(match: Match, *, all_commentary: bool = False) -> dict:
     return {
         "match": match, "view": view, "status": status, "status_label": STATUS_LABELS[status],
         "toss": toss_text(match), "live": live_panel(view, config),
-        "chasing": _chase(view) if status == "innings_break" else None,
+        "chasing": _chase(view, config) if status == "innings_break" else None,
+        "xis": _xis(config) if status == "upcoming" else None,
         "commentary": story["overs"] if all_commentary else story["overs"][:COMMENTARY_OVERS],
         "more_commentary": not all_commentary and len(story["overs"]) > COMMENTARY_OVERS,
         "worm": charts.worm(main, bpo, overs), "manhattan": charts.manhattan(main, overs),
@@ -191,9 +192,61 @@ def centre_context(match: Match, *, all_commentary: bool = False) -> dict:
     }
 
 
-def _chase(view: dict) -> str:
-    """What the innings break leads to: the target, when the next innings has one."""
+def _chase(view: dict, config: engine.MatchConfig) -> str:
+    """What the innings break leads to: in a one-innings match, the chase ahead."""
     done = view["innings"][-1] if view["innings"] else None
     if done is None:
         return ""
+    if config.innings_per_side == 1 and len(view["innings"]) == 1:
+        chasing = config.team(config.other(done["batting"])).name
+        quota = done["max_overs"]
+        overs = f" from {quota} over{'' if quota == '1' else 's'}" if quota else ""
+        return f"{chasing} need {done['runs'] + 1} to win{overs}"
     return f"{done['batting_name']} {done['runs']}/{done['wickets']} ({done['overs']} ov)"
+
+
+def _xis(config: engine.MatchConfig) -> list[dict]:
+    """Both playing XIs in batting order, for a match not yet begun."""
+    return [{"name": team.name, "players": [config.name(p) for p in team.players]}
+            for team in config.teams]
+
+
+OVERLAY_MODES = ("bug", "strip", "card")
+OVERLAY_THEMES = ("dark", "light")
+
+
+def overlay_context(match: Match, modes: list[str]) -> dict:
+    """What the broadcast overlay shows (templates/games/_overlay.html): the live panel's facts,
+    without the log's fold — an overlay refreshes every ball and tells no story."""
+    from games.selectors import match_payload
+
+    config = match.engine_config()
+    view = match_payload(match=match, config=config)
+    status = match_status(view)
+    current = view["innings"][-1] if view["innings"] else None
+    return {
+        "match": match, "view": view, "status": status, "status_label": STATUS_LABELS[status],
+        "live": live_panel(view, config), "current": current, "modes": modes,
+        "chasing": _chase(view, config) if status == "innings_break" else None,
+        "opponent": None if current is None else config.team(current["bowling"]).name,
+    }
+
+
+def share_card(match: Match) -> dict:
+    """The share image's content (templates/games/card.svg): each innings' score with its two
+    best batters and bowlers, and the result or the state of play."""
+    from games.selectors import match_payload
+
+    config = match.engine_config()
+    view = match_payload(match=match, config=config)
+    status = match_status(view)
+    innings = []
+    for inn in view["innings"][-4:]:
+        batters = sorted(inn["batting_card"], key=lambda b: (-b["runs"], b["balls"]))[:2]
+        bowlers = sorted(inn["bowling_card"], key=lambda b: (-b["wickets"], b["runs"]))[:2]
+        innings.append({"inn": inn, "batters": batters, "bowlers": bowlers})
+    rows = len(innings)
+    return {"match": match, "view": view, "status": status, "status_label": STATUS_LABELS[status],
+            "innings": innings, "row_height": 380 // max(rows, 1),
+            "line": view["result"]["text"] if view["result"] else (
+                _chase(view, config) if status == "innings_break" else STATUS_LABELS[status])}

@@ -3,17 +3,28 @@ static/js/scoreboard.js fetching its fragment again when the realtime feed says 
 
 from __future__ import annotations
 
+import re
+
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET
 
-from games.centre import centre_context
+from games.centre import (
+    OVERLAY_MODES,
+    OVERLAY_THEMES,
+    centre_context,
+    overlay_context,
+    share_card,
+    toss_text,
+)
 from games.models import Match
-from games.selectors import match_get, match_lists
+from games.selectors import match_get, match_lists, match_payload, match_roles
 
+ACCENT = re.compile(r"[0-9a-fA-F]{6}")
 CENTRE_TTL = 60 * 60  # a version's fragment never changes; an hour keeps the busy ones warm
 
 
@@ -67,3 +78,64 @@ def match_centre(request: HttpRequest, match_id: int) -> HttpResponse:
     response["ETag"] = f'"c{match.pk}-{match.seq}"'
     response["X-Seq"] = str(match.seq)
     return response
+
+
+def _overlay_choice(request: HttpRequest) -> tuple[list[str], str, str] | HttpResponse:
+    """The overlay's query: ``mode`` (bug, strip, card — several comma-separated), ``theme``
+    (dark or light) and ``accent`` (a hex colour for the panels' accent, without the #)."""
+    modes = [m for m in request.GET.get("mode", "bug").split(",") if m]
+    theme, accent = request.GET.get("theme", "dark"), request.GET.get("accent", "0a5a1e")
+    wrong = [m for m in modes if m not in OVERLAY_MODES]
+    if wrong or not modes or theme not in OVERLAY_THEMES or not ACCENT.fullmatch(accent):
+        return HttpResponseBadRequest(
+            f"Choose mode from {', '.join(OVERLAY_MODES)} (comma-separated), theme from "
+            f"{' or '.join(OVERLAY_THEMES)} and accent as six hex digits (0a5a1e); got "
+            f"mode={request.GET.get('mode', '')!r}, theme={theme!r}, accent={accent!r}.",
+            content_type="text/plain")
+    return modes, theme, accent
+
+
+@require_GET
+def match_overlay(request: HttpRequest, match_id: int) -> HttpResponse:
+    """The broadcast overlay: a transparent 1920x1080 page for OBS browser sources, chosen and
+    themed by query parameters (docs/match-centre.md), live through the same feed."""
+    choice = _overlay_choice(request)
+    if isinstance(choice, HttpResponse):
+        return choice
+    modes, theme, accent = choice
+    match = _match(match_id)
+    return render(request, "games/overlay.html", {
+        **overlay_context(match, modes), "theme": theme, "accent": accent,
+        "fragment": f"{reverse('games:match-overlay-fragment', args=[match.pk])}?"
+                    f"{request.GET.urlencode()}"})
+
+
+@require_GET
+@cache_control(no_cache=True)
+@condition(etag_func=_centre_etag)
+def match_overlay_fragment(request: HttpRequest, match_id: int) -> HttpResponse:
+    choice = _overlay_choice(request)
+    if isinstance(choice, HttpResponse):
+        return choice
+    match = _match(match_id)
+    response = render(request, "games/_overlay.html", overlay_context(match, choice[0]))
+    response["X-Seq"] = str(match.seq)
+    return response
+
+
+@require_GET
+@cache_control(no_cache=True)
+@condition(etag_func=_centre_etag)
+def match_card_image(request: HttpRequest, match_id: int) -> HttpResponse:
+    """The match as a 1200x630 image to share (the page's Open Graph image)."""
+    match = _match(match_id)
+    return render(request, "games/card.svg", share_card(match), content_type="image/svg+xml")
+
+
+@require_GET
+def match_scorecard(request: HttpRequest, match_id: int) -> HttpResponse:
+    """Every innings' full scorecard on one page, laid out to print."""
+    match = _match(match_id)
+    view = match_payload(match=match)
+    return render(request, "games/scorecard.html", {
+        "match": match, "view": view, "toss": toss_text(match), "roles": match_roles(match=match)})

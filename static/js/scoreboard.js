@@ -9,27 +9,30 @@
   const matchId = root.dataset.match;
   const conn = document.getElementById("conn");
   const latest = document.getElementById("latest");
-  const FINISHED = ["completed", "abandoned", "no_result"];
+  const QUIET = ["upcoming", "completed", "abandoned", "no_result"];
   const centreUrl = root.dataset.centre + (location.search.includes("commentary=all") ? "?commentary=all" : "");
   let shown = Number(centre().dataset.seq); // the version on screen
   let wanted = shown; // the newest version the feed has announced
   let fetching = false;
   let etag = null;
 
-  function centre() {
-    return root.querySelector(".centre");
+  function centre() { // the fragment's root: the centre's panels, or the overlay's
+    return root.querySelector("[data-seq]");
   }
 
   function setConnection(kind, text, detail) {
+    if (!conn) return; // the overlay shows no connection pill
     conn.className = "conn conn-" + kind;
     conn.textContent = text;
     conn.title = detail || "";
     quiet();
   }
 
-  // A finished match is not "live": the feed stays open for corrections, quietly.
+  // A match not begun or finished is not "live": the feed stays open (for the first ball, or
+  // a correction), quietly.
   function quiet() {
-    conn.hidden = conn.classList.contains("conn-live") && FINISHED.includes(centre().dataset.status);
+    if (!conn) return;
+    conn.hidden = conn.classList.contains("conn-live") && QUIET.includes(centre().dataset.status);
   }
 
   // ---- tabs (WAI-ARIA tabs pattern; without script every innings is shown) ----

@@ -86,7 +86,8 @@ def test_every_state_of_a_match_has_its_own_summary(client):
     match = make_match(overs=1, players=3)
     page = _page(client, match)
     assert ">Upcoming<" in page and "Not started yet." in page
-    assert "The charts start with the first ball." in page
+    assert "Playing XIs" in page and page.count("<li>") == 6  # both XIs of three
+    assert "Commentary" not in page  # nothing to tell yet
     match_record_action(match=match, action=start_action(match))
     for runs in (1, 4):
         match_record_action(match=match, action={"kind": "delivery", "runs": runs,
@@ -99,6 +100,7 @@ def test_every_state_of_a_match_has_its_own_summary(client):
         match_record_action(match=match, action={"kind": "delivery", "runs": 0})
     page = _page(client, match)
     assert ">Innings break<" in page and "live-panel" not in page
+    assert f"{match.team_b.name} need 6 to win from 1 over" in page
     assert "End of over 1" in page
 
 
@@ -114,3 +116,34 @@ def test_the_fragment_answers_304_from_the_seq_and_changes_with_a_ball(client):
     assert second.status_code == 200 and second["X-Seq"] == "2"
     assert "SIX" in second.content.decode()
     assert client.get("/matches/999999/centre").status_code == 404
+
+
+def test_the_overlay_says_which_choices_it_takes(client):
+    match = make_match()
+    assert client.get(f"/matches/{match.pk}/overlay/").status_code == 200
+    for query in ("mode=ticker", "theme=neon", "accent=red", "mode="):
+        response = client.get(f"/matches/{match.pk}/overlay/?{query}")
+        assert response.status_code == 400, query
+        assert "Choose mode from bug, strip, card" in response.content.decode()
+    fragment = client.get(f"/matches/{match.pk}/overlay/fragment?mode=card")
+    assert fragment.status_code == 200 and 'class="ov-card"' in fragment.content.decode()
+    assert client.get("/matches/999999/overlay/").status_code == 404
+
+
+def test_a_match_shares_as_an_image_and_prints_as_a_scorecard(client):
+    from xml.etree import ElementTree
+
+    match = _import(sorted((SHARED / "cricsheet-dev/test").glob("*.json"))[0])
+    page = _page(client, match)
+    image_url = f"/matches/{match.pk}/card.svg"
+    assert f'<meta property="og:image" content="http://testserver{image_url}">' in page
+    assert f'content="{match.result_text}"' in page
+    image = client.get(image_url)
+    assert image.status_code == 200 and image["Content-Type"] == "image/svg+xml"
+    svg = ElementTree.fromstring(image.content)  # well-formed, names escaped
+    text = " ".join(svg.itertext())
+    assert match.team_a.name in text and match.result_text in text
+    assert text.count(" ov)") == len(match.state["innings"])  # every innings of the Test
+    printable = client.get(f"/matches/{match.pk}/scorecard/").content.decode()
+    assert printable.count('class="innings-card"') == len(match.state["innings"])
+    assert "window.print()" in printable and 'role="tabpanel"' not in printable

@@ -93,6 +93,13 @@ def test_the_match_centre_from_the_toss_to_the_result(monkeypatch):
             expect(page.locator("#innings-1")).to_be_visible()
             expect(page.locator("#innings-2")).to_be_hidden()
             _shots(page, "completed")
+            page.set_viewport_size({"width": 1200, "height": 630})
+            page.goto(f"http://127.0.0.1:{port}/matches/{match.pk}/card.svg")
+            page.screenshot(path=str(ARTIFACTS / "centre-share-image.png"))
+            page.goto(f"http://127.0.0.1:{port}/matches/{match.pk}/scorecard/")
+            page.emulate_media(media="print")
+            expect(page.locator(".site-nav")).to_be_hidden()
+            page.screenshot(path=str(ARTIFACTS / "centre-printable.png"), full_page=True)
             browser.close()
 
             # No script: everything is on the page, every innings' full scorecard included.
@@ -106,6 +113,55 @@ def test_the_match_centre_from_the_toss_to_the_result(monkeypatch):
             expect(page.locator("#innings-1")).to_contain_text("Fall of wickets")
             expect(page.locator(".commentary")).to_contain_text("End of over 1")
             page.screenshot(path=str(ARTIFACTS / "centre-no-script-360.png"), full_page=True)
+            browser.close()
+    finally:
+        stop_server(server)
+
+
+SAFE = {"left": 96, "top": 54, "right": 1920 - 96, "bottom": 1080 - 54}
+
+
+def test_the_broadcast_overlay_is_transparent_safe_and_live(monkeypatch):
+    from playwright.sync_api import expect, sync_playwright
+
+    from scorekeeper.embedded import _free_port
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    match = make_match(overs=20)
+    match_record_action(match=match, action=start_action(match))
+    _ball(match, runs=4, boundary=True)
+    port = _free_port()
+    server = start_server(port, child_env())
+    base = f"http://127.0.0.1:{port}/matches/{match.pk}/overlay/"
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page(viewport={"width": 1920, "height": 1080})
+            for query, name in (("mode=bug,strip", "bug-strip-dark"),
+                                ("mode=card&theme=light&accent=1f4e9a", "card-light")):
+                page.goto(f"{base}?{query}")
+                page.wait_for_selector(".ov")
+                layout = page.evaluate("""() => ({
+                    background: getComputedStyle(document.body).backgroundColor,
+                    cursor: getComputedStyle(document.body).cursor,
+                    scroll: [document.scrollingElement.scrollWidth,
+                             document.scrollingElement.scrollHeight],
+                    boxes: [...document.querySelectorAll('.ov > section')].map((s) => {
+                        const r = s.getBoundingClientRect();
+                        return [r.left, r.top, r.right, r.bottom]; }),
+                })""")
+                assert layout["background"] == "rgba(0, 0, 0, 0)"  # OBS sees through it
+                assert layout["cursor"] == "none" and layout["scroll"] == [1920, 1080]
+                assert layout["boxes"], name
+                for left, top, right, bottom in layout["boxes"]:
+                    assert left >= SAFE["left"] and top >= SAFE["top"], (name, layout)
+                    assert right <= SAFE["right"] and bottom <= SAFE["bottom"], (name, layout)
+                page.screenshot(path=str(ARTIFACTS / f"overlay-{name}.png"), omit_background=True)
+            page.goto(f"{base}?mode=bug,strip")
+            expect(page.locator(".ov-score")).to_have_text("4/0")
+            _ball(match, runs=6, boundary=True)  # live, no reload
+            expect(page.locator(".ov-score")).to_have_text("10/0", timeout=10_000)
+            expect(page.locator(".ov-strip .ball-6")).to_have_count(1)
             browser.close()
     finally:
         stop_server(server)
