@@ -39,7 +39,7 @@ class PlayingConditionsAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name"]
+    list_display = ["name", "short_name", "colour"]
     search_fields = ["name", "short_name"]
     autocomplete_fields = ["squad"]
     filter_horizontal = ["managers"]

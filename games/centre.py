@@ -18,6 +18,11 @@ STATUS_LABELS = {"upcoming": "Upcoming", "live": "Live", "innings_break": "Innin
                  "completed": "Result", "abandoned": "Abandoned", "no_result": "No result"}
 
 
+def team_colours(match: Match) -> dict[str, str]:
+    """The sides' colours (set in admin) by engine team id; a side without one is left out."""
+    return {str(team.pk): team.colour for team in (match.team_a, match.team_b) if team.colour}
+
+
 def match_status(view: dict) -> str:
     """upcoming | live | innings_break | completed | abandoned | no_result."""
     result = view["result"] or {}
@@ -73,6 +78,7 @@ class InningsStory:
     number: int
     batting: str
     super_over: bool = False
+    colour: str = ""  # the batting side's colour, when it has one
     worm: list[tuple[int, int]] = field(default_factory=lambda: [(0, 0)])  # (legal balls, runs)
     wickets: list[tuple[int, int]] = field(default_factory=list)
     overs: list[dict] = field(default_factory=list)  # {"number", "runs", "wickets", "rate"}
@@ -83,7 +89,7 @@ def match_story(match: Match) -> dict:
     "innings": [InningsStory]}."""
     config = match.engine_config()
     entries = list(match.log.order_by("seq").values_list("seq", "payload"))
-    state, overs, stories = engine.new_state(), [], {}
+    state, overs, stories, colours = engine.new_state(), [], {}, team_colours(match)
     for _seq, action in engine.effective_actions(entries):
         inn = state["innings"][-1] if state["innings"] else None
         before = None if inn is None else {
@@ -95,7 +101,8 @@ def match_story(match: Match) -> dict:
             continue
         inn = state["innings"][-1]
         story = stories.setdefault(inn["number"], InningsStory(
-            inn["number"], config.team(inn["batting"]).name, inn["super_over"]))
+            inn["number"], config.team(inn["batting"]).name, inn["super_over"],
+            colours.get(inn["batting"], "")))
         number = before["overs_done"] + 1
         if not overs or (overs[-1].innings, overs[-1].number) != (inn["number"], number):
             overs.append(Over(inn["number"], story.batting, number))
@@ -188,6 +195,7 @@ def centre_context(match: Match, *, all_commentary: bool = False) -> dict:
         "more_commentary": not all_commentary and len(story["overs"]) > COMMENTARY_OVERS,
         "worm": charts.worm(main, bpo, overs), "manhattan": charts.manhattan(main, overs),
         "run_rate": charts.run_rate(main, overs), "roles": match_roles(match=match),
+        "colours": team_colours(match),
         "tabs": len(view["innings"]) > 1,
     }
 
@@ -229,6 +237,7 @@ def overlay_context(match: Match, modes: list[str]) -> dict:
         "live": live_panel(view, config), "current": current, "modes": modes,
         "chasing": _chase(view, config) if status == "innings_break" else None,
         "opponent": None if current is None else config.team(current["bowling"]).name,
+        "colour": None if current is None else team_colours(match).get(current["batting"]),
     }
 
 

@@ -49,7 +49,7 @@ def worm(stories: list, balls_per_over: int, max_overs: int | None) -> dict | No
     balls = overs * balls_per_over
     return {
         "frame": FRAME, "grid": _grid(top, step), "ticks": _over_ticks(overs),
-        "lines": [{"series": i % 4, "name": s.batting, "number": s.number,
+        "lines": [{"series": i % 4, "colour": s.colour, "name": s.batting, "number": s.number,
                    "points": " ".join(f"{_x(b, balls)},{_y(r, top)}" for b, r in s.worm),
                    "wickets": [{"x": _x(b, balls), "y": _y(r, top)} for b, r in s.wickets],
                    "runs": s.worm[-1][1]}
@@ -69,7 +69,7 @@ def manhattan(stories: list, max_overs: int | None) -> dict | None:
         for over in story.overs:
             x = LEFT + slot * (over["number"] - 1) + slot * 0.1 + width * i
             y = _y(over["runs"], top)
-            bars.append({"series": i % 4, "x": round(x, 1), "y": y, "width": round(width, 1),
+            bars.append({"series": i % 4, "colour": story.colour, "x": round(x, 1), "y": y, "width": round(width, 1),
                          "height": round(HEIGHT - BOTTOM - y, 1), "over": over["number"],
                          "runs": over["runs"], "name": story.batting,
                          "wickets": [{"x": round(x + width / 2, 1), "y": round(y - 5 - 7 * k, 1)}
@@ -77,7 +77,8 @@ def manhattan(stories: list, max_overs: int | None) -> dict | None:
     ticks = [{"x": round(LEFT + slot * (o - 0.5), 1), "label": o}
              for o in range(1, overs + 1) if overs <= 20 or o % 5 == 0]
     return {"frame": FRAME, "grid": _grid(top, step), "ticks": ticks, "bars": bars,
-            "names": [{"series": i % 4, "name": s.batting} for i, s in enumerate(stories)]}
+            "names": [{"series": i % 4, "colour": s.colour, "name": s.batting}
+                      for i, s in enumerate(stories)]}
 
 
 def run_rate(stories: list, max_overs: int | None) -> dict | None:
@@ -87,7 +88,7 @@ def run_rate(stories: list, max_overs: int | None) -> dict | None:
     top, step = _ceiling(max(o["rate"] for s in stories for o in s.overs), steps=(2, 4, 5, 10))
     return {
         "frame": FRAME, "grid": _grid(top, step), "ticks": _over_ticks(overs),
-        "lines": [{"series": i % 4, "name": s.batting,
+        "lines": [{"series": i % 4, "colour": s.colour, "name": s.batting,
                    "points": " ".join(f"{_x(o['number'], overs)},{_y(o['rate'], top)}"
                                       for o in s.overs),
                    "dots": [{"x": _x(o["number"], overs), "y": _y(o["rate"], top)}

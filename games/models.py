@@ -7,6 +7,7 @@ match in the same transaction as the log entry that produced it, so reads never 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -50,6 +51,10 @@ class Tournament(models.Model):
 class Team(models.Model):
     name = models.CharField(max_length=120, unique=True)
     short_name = models.CharField(max_length=10, blank=True)
+    colour = models.CharField(
+        max_length=7, blank=True, validators=[RegexValidator(
+            r"^#[0-9a-fA-F]{6}$", "A colour as # and six hex digits, like #0a5a1e.")],
+        help_text="The side's colour on scoreboards, charts and the overlay (#rrggbb).")
     # The players a side picks its XI from (the same Player identities the engine and the
     # importer use), and who may change that squad.
     squad = models.ManyToManyField("Player", blank=True, related_name="squads")

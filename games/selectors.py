@@ -108,14 +108,32 @@ def match_log_since(*, match: Match, since: int = 0, limit: int = 1000) -> list[
     return [log_entry_payload(entry) for entry in entries[:limit]]
 
 
-def match_lists(*, limit: int = 20) -> dict:
-    """Live, upcoming and recent matches for the fan list page."""
+def match_lists(*, tournament: str | None = None, limit: int = 20) -> dict:
+    """Live, upcoming and recent matches for the fan list page, optionally of one tournament
+    (by slug), with the tournaments that have matches for its filter."""
     matches = Match.objects.select_related("team_a", "team_b", "tournament")
+    if tournament:
+        matches = matches.filter(tournament__slug=tournament)
     return {
         "live": list(matches.live().order_by("-updated_at")[:limit]),
         "upcoming": list(matches.upcoming().order_by("start_date", "id")[:limit]),
         "recent": list(matches.finished().order_by("-updated_at")[:limit]),
+        "tournaments": Tournament.objects.filter(
+            Exists(Match.objects.filter(tournament=OuterRef("pk")))).order_by("-season", "name"),
+        "tournament": tournament or "",
     }
+
+
+def match_lists_version(*, tournament: str | None = None) -> str:
+    """A version of the match lists: it changes whenever any match in them does (one
+    aggregate query), so a list page polls once for all its live matches."""
+    matches = Match.objects.all()
+    if tournament:
+        matches = matches.filter(tournament__slug=tournament)
+    latest = matches.aggregate(n=models.Count("id"), seqs=models.Sum("seq"),
+                               at=models.Max("updated_at"))
+    stamp = latest["at"].timestamp() if latest["at"] else 0
+    return f"{latest['n']}-{latest['seqs'] or 0}-{stamp}"
 
 
 def match_deliveries(*, match: Match) -> list[dict]:

@@ -22,14 +22,27 @@ from games.centre import (
     toss_text,
 )
 from games.models import Match
-from games.selectors import match_get, match_lists, match_payload, match_roles
+from games.selectors import (match_get, match_lists, match_lists_version, match_payload,
+                             match_roles)
 
 ACCENT = re.compile(r"[0-9a-fA-F]{6}")
 CENTRE_TTL = 60 * 60  # a version's fragment never changes; an hour keeps the busy ones warm
 
 
+def _lists_etag(request: HttpRequest) -> str:
+    tournament = request.GET.get("tournament", "")
+    return f'"ml-{tournament}-{match_lists_version(tournament=tournament)}"'
+
+
+@require_GET
+@cache_control(no_cache=True)
+@condition(etag_func=_lists_etag)  # nothing changed anywhere in the lists: 304, one query
 def match_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "games/match_list.html", match_lists())
+    """Live, upcoming and recent matches; ``?fragment=1`` is the lists alone, which the page
+    polls (one request for every live match on it) to stay current."""
+    context = match_lists(tournament=request.GET.get("tournament") or None)
+    template = "games/_match_lists.html" if request.GET.get("fragment") else "games/match_list.html"
+    return render(request, template, context)
 
 
 def _match(match_id: int) -> Match:

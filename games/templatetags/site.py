@@ -54,3 +54,9 @@ CLOSED = {"all_out": "all out", "declared": "declared", "forfeited": "forfeited"
 @register.filter
 def closed_label(how: str | None) -> str:
     return CLOSED.get(how or "", "")
+
+
+@register.filter
+def get(mapping: dict | None, key):
+    """A dictionary's value in a template (``colours|get:team_id``)."""
+    return (mapping or {}).get(key)

@@ -147,3 +147,40 @@ def test_a_match_shares_as_an_image_and_prints_as_a_scorecard(client):
     printable = client.get(f"/matches/{match.pk}/scorecard/").content.decode()
     assert printable.count('class="innings-card"') == len(match.state["innings"])
     assert "window.print()" in printable and 'role="tabpanel"' not in printable
+
+
+def test_the_match_list_is_one_request_for_every_live_match(client):
+    from games.models import Tournament
+
+    cup = Tournament.objects.create(name="Cup", season="2026", slug="cup-2026")
+    in_cup, friendly = make_match(), make_match()
+    in_cup.tournament = cup
+    in_cup.save()
+    for match in (in_cup, friendly):
+        match_record_action(match=match, action=start_action(match))
+    page = client.get("/matches/")
+    html = page.content.decode()
+    assert html.count('class="badge badge-live"') == 2 and 'option value="cup-2026"' in html
+    fragment = client.get("/matches/?fragment=1")
+    assert fragment.content.decode().startswith('<div id="match-lists">')
+    assert client.get("/matches/?fragment=1",
+                      HTTP_IF_NONE_MATCH=fragment["ETag"]).status_code == 304
+    match_record_action(match=friendly, action={"kind": "delivery", "runs": 3})
+    changed = client.get("/matches/?fragment=1", HTTP_IF_NONE_MATCH=fragment["ETag"])
+    assert changed.status_code == 200 and "3/0" in changed.content.decode()
+    only_cup = client.get("/matches/?tournament=cup-2026&fragment=1").content.decode()
+    assert in_cup.team_a.name in only_cup and friendly.team_a.name not in only_cup
+
+
+def test_team_colours_set_in_admin_colour_the_scoreboard_charts_and_overlay(client):
+    match = make_match(overs=1, players=3)
+    match.team_a.colour = "#123abc"
+    match.team_a.save()
+    match_record_action(match=match, action=start_action(match))
+    for runs in (1, 2, 0, 0, 0, 4):
+        match_record_action(match=match, action={"kind": "delivery", "runs": runs})
+    page = _page(client, match)
+    assert 'style="--team: #123abc"' in page
+    assert 'style="stroke: #123abc"' in page and 'style="fill: #123abc"' in page
+    overlay = client.get(f"/matches/{match.pk}/overlay/").content.decode()
+    assert 'class="ov-team" style="background: #123abc"' in overlay
