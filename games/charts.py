@@ -69,7 +69,8 @@ def manhattan(stories: list, max_overs: int | None) -> dict | None:
         for over in story.overs:
             x = LEFT + slot * (over["number"] - 1) + slot * 0.1 + width * i
             y = _y(over["runs"], top)
-            bars.append({"series": i % 4, "colour": story.colour, "x": round(x, 1), "y": y, "width": round(width, 1),
+            bars.append({"series": i % 4, "colour": story.colour, "x": round(x, 1), "y": y,
+                         "width": round(width, 1),
                          "height": round(HEIGHT - BOTTOM - y, 1), "over": over["number"],
                          "runs": over["runs"], "name": story.batting,
                          "wickets": [{"x": round(x + width / 2, 1), "y": round(y - 5 - 7 * k, 1)}

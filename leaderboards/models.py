@@ -203,3 +203,13 @@ class SetAsideMatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.match}: {self.error[:80]}"
+
+
+class BoardStamp(models.Model):
+    """When a scope's boards were last recomputed: every board page says so."""
+
+    scope = models.CharField(max_length=60, primary_key=True)
+    updated_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.updated_at:%Y-%m-%d %H:%M:%S}"

@@ -12,6 +12,7 @@ from games.models import Player, Tournament
 from leaderboards import cache as board_cache
 from leaderboards.models import (
     BattingRecord,
+    BoardStamp,
     BowlingRecord,
     MatchBatting,
     MatchBowling,
@@ -125,10 +126,16 @@ def table(*, scope: str, kind: str, sort: str | None = None, page: int = 1) -> d
     return _cached(scope, f"{kind}:{sort}:{page}", compute)
 
 
+def board_updated(*, scope: str):
+    """When the scope's boards were last recomputed (None before the first time)."""
+    return BoardStamp.objects.filter(scope=scope).values_list("updated_at", flat=True).first()
+
+
 def board_summary(*, scope: str) -> dict:
     """Points table and the top ten batters and bowlers of one scope."""
     batting, bowling = table(scope=scope, kind="batting"), table(scope=scope, kind="bowling")
     return {"scope": scope, "standings": standings(scope=scope),
+            "updated": board_updated(scope=scope),
             "batting": batting["rows"][:TOP], "bowling": bowling["rows"][:TOP],
             "batters": batting["total"], "bowlers": bowling["total"]}
 

@@ -113,6 +113,12 @@ def _recompute(touched: dict[str, dict[str, set[int]]]) -> None:
         scope, points = parse(scope_key), _points(scope_key)
         for kind, keys in touched[scope_key].items():
             aggregate.recompute(scope, kind, sorted(keys), points)
+    if touched:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO leaderboards_boardstamp (scope, updated_at) SELECT s, now() FROM "
+                "unnest(%s::varchar[]) AS s ON CONFLICT (scope) DO UPDATE SET updated_at = "
+                "EXCLUDED.updated_at", [sorted(touched)])
     _after_commit(touched)
 
 
@@ -205,6 +211,17 @@ def leaderboards_process_events(*, batch: int = 200) -> int:
         processed += len(claimed)
         if len(claimed) < batch:
             break
+    return processed
+
+
+def leaderboards_catch_up() -> int:
+    """A completion's whole effect on the boards: its tournament's, then the global keys it
+    touched, so the tournament, global and player pages agree as soon as this has run (the
+    global job on its schedule stays the net for keys queued otherwise). Returns the number
+    of events processed."""
+    processed = leaderboards_process_events()
+    if processed:
+        leaderboards_process_global()
     return processed
 
 

@@ -2,12 +2,12 @@
 
 from celery import shared_task
 
-from leaderboards.services import leaderboards_process_events, leaderboards_process_global
+from leaderboards.services import leaderboards_catch_up, leaderboards_process_global
 
 
 @shared_task(name="leaderboards.aggregate_tournaments")
 def aggregate_tournaments() -> int:
-    return leaderboards_process_events()
+    return leaderboards_catch_up()
 
 
 @shared_task(name="leaderboards.aggregate_global")

@@ -64,6 +64,7 @@ def _table_page(request, kind: str, tournament: Tournament | None) -> HttpRespon
     sortable = selectors.BATTING_SORTS if kind == "batting" else selectors.BOWLING_SORTS
     return _public(render(request, "leaderboards/table.html", {
         "kind": kind, "tournament": tournament, "table": table, "query": query,
+        "updated": selectors.board_updated(scope=scope),
         "columns": COLUMNS[kind], "sortable": sortable,
         "title": f"{'Batting' if kind == 'batting' else 'Bowling'} · "
                  f"{tournament or 'all matches'}"}),
@@ -88,6 +89,7 @@ def player_page(request: HttpRequest, player_id: int) -> HttpResponse:
             for kind in ("batting", "bowling")}
     return _public(render(request, "leaderboards/player.html", {
         "figures": figures, "rank": rank, "columns": COLUMNS,
+        "updated": selectors.board_updated(scope="all"),
         "matches": player_matches(player_id=player.pk)}), TIMEOUT_RANK)
 
 

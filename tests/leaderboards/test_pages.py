@@ -152,3 +152,25 @@ def test_admin_shows_boards_and_rebuilds_a_tournament(client, season):
     standings = client.get(f"/api/tournaments/{cup.slug}").json()["standings"]
     assert all(s["points"] == 4 * s["won"] + s["tied"] + s["no_result"] for s in standings)
     assert max(s["points"] for s in standings) == 4
+
+
+def test_a_completion_updates_tournament_global_and_player_pages_together(
+        client, django_capture_on_commit_callbacks):
+    """The task a completion queues brings every board up to date, not only the tournament's:
+    the global board and the player's page agree with it at once, and each says when."""
+    from leaderboards.tasks import aggregate_tournaments
+
+    cache.clear()
+    cup = Tournament.objects.create(name="Evening League", season="2026")
+    match = completed_match([4, 6, 1, 0, 2], tournament=cup)
+    before = client.get("/leaderboards/").content.decode()
+    assert "Not computed yet" in before
+    with django_capture_on_commit_callbacks(execute=True):  # its cache bumps, as on commit
+        assert aggregate_tournaments.apply().get() == 1  # the real task, run here
+    tournament = client.get(f"/tournaments/{cup.slug}/").content.decode()
+    everything = client.get("/leaderboards/").content.decode()
+    for page in (tournament, everything):
+        assert match.team_a.name in page and "Updated <time" in page
+    batter = BattingRecord.objects.filter(scope=GLOBAL).order_by("-runs").first()
+    player = client.get(f"/players/{batter.player_id}/").content.decode()
+    assert "Updated <time" in player and "<b>#1</b>" in player
