@@ -22,8 +22,7 @@ from games.centre import (
     toss_text,
 )
 from games.models import Match
-from games.selectors import (match_get, match_lists, match_lists_version, match_payload,
-                             match_roles)
+from games.selectors import match_get, match_lists, match_lists_version, match_payload, match_roles
 
 ACCENT = re.compile(r"[0-9a-fA-F]{6}")
 CENTRE_TTL = 60 * 60  # a version's fragment never changes; an hour keeps the busy ones warm
