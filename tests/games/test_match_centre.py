@@ -184,3 +184,16 @@ def test_team_colours_set_in_admin_colour_the_scoreboard_charts_and_overlay(clie
     assert 'style="stroke: #123abc"' in page and 'style="fill: #123abc"' in page
     overlay = client.get(f"/matches/{match.pk}/overlay/").content.decode()
     assert 'class="ov-team" style="background: #123abc"' in overlay
+
+
+@pytest.mark.parametrize(("result", "badge"), [("abandoned", "Abandoned"),
+                                                ("no_result", "No result")])
+def test_a_match_without_a_result_says_so_and_is_not_live(client, result, badge):
+    match = make_match()
+    match_record_action(match=match, action=start_action(match))
+    match_record_action(match=match, action={"kind": "delivery", "runs": 2})
+    match_record_action(match=match, action={"kind": "end_match", "result": result})
+    page = _page(client, match)
+    assert f">{badge}<" in page and "live-panel" not in page and "badge-live" not in page
+    match.refresh_from_db()
+    assert f'<p class="result">{match.result_text}</p>' in page

@@ -165,3 +165,35 @@ def test_the_broadcast_overlay_is_transparent_safe_and_live(monkeypatch):
             browser.close()
     finally:
         stop_server(server)
+
+
+def test_the_points_table_keeps_pts_and_nrr_on_a_phone(monkeypatch):
+    from playwright.sync_api import sync_playwright
+
+    from games.models import Team, Tournament
+    from leaderboards.services import leaderboards_catch_up
+    from scorekeeper.embedded import _free_port
+    from tests.leaderboards.play import completed_match
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    cup = Tournament.objects.create(name="Long Names Premier League", season="2026")
+    for n in range(2):
+        match = completed_match([1, 4, 0, 2, 6, 1, 3], tournament=cup)
+        Team.objects.filter(pk=match.team_a_id).update(name=f"Royal Challengers Bengaluru {n}")
+        Team.objects.filter(pk=match.team_b_id).update(name=f"Sunrisers Hyderabad Women {n}")
+    leaderboards_catch_up()
+    port = _free_port()
+    server = start_server(port, child_env())
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            page = browser.new_page(viewport={"width": 360, "height": 800})
+            page.goto(f"http://127.0.0.1:{port}/tournaments/{cup.slug}/")
+            table = page.get_by_role("table", name="Points table")
+            for column in ("Pts", "NRR"):
+                box = table.get_by_role("columnheader", name=column, exact=True).bounding_box()
+                assert box and box["x"] + box["width"] <= 360, (column, box)
+            page.screenshot(path=str(ARTIFACTS / "points-table-360.png"), full_page=True)
+            browser.close()
+    finally:
+        stop_server(server)
