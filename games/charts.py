@@ -73,7 +73,7 @@ def manhattan(stories: list, max_overs: int | None) -> dict | None:
                          "width": round(width, 1),
                          "height": round(HEIGHT - BOTTOM - y, 1), "over": over["number"],
                          "runs": over["runs"], "name": story.batting,
-                         "wickets": [{"x": round(x + width / 2, 1), "y": round(y - 5 - 7 * k, 1)}
+                         "wickets": [{"x": round(x + width / 2, 1), "y": round(y - 7 - 11 * k, 1)}
                                      for k in range(over["wickets"])]})
     ticks = [{"x": round(LEFT + slot * (o - 0.5), 1), "label": o}
              for o in range(1, overs + 1) if overs <= 20 or o % 5 == 0]

@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
 
 from games.centre import (
@@ -80,6 +81,7 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
 
 
 @require_GET
+@gzip_page  # ~40 KB of markup a ball is ~6 KB on the wire (it holds no secret to leak)
 @cache_control(no_cache=True)  # revalidate each time: a match changes by the ball
 @condition(etag_func=_centre_etag)  # the fan's version is current: 304 from the seq alone
 def match_centre(request: HttpRequest, match_id: int) -> HttpResponse:

@@ -197,3 +197,15 @@ def test_a_match_without_a_result_says_so_and_is_not_live(client, result, badge)
     assert f">{badge}<" in page and "live-panel" not in page and "badge-live" not in page
     match.refresh_from_db()
     assert f'<p class="result">{match.result_text}</p>' in page
+
+
+def test_the_live_fragment_travels_compressed(client):
+    match = _import(sorted((SHARED / "cricsheet/ipl").glob("*.json"))[0])
+    plain = client.get(f"/matches/{match.pk}/centre")
+    packed = client.get(f"/matches/{match.pk}/centre", HTTP_ACCEPT_ENCODING="gzip")
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert len(packed.content) * 4 < len(plain.content)
+    assert packed["ETag"].startswith('W/"c') or packed["ETag"].startswith('"c')
+    again = client.get(f"/matches/{match.pk}/centre", HTTP_ACCEPT_ENCODING="gzip",
+                       HTTP_IF_NONE_MATCH=packed["ETag"])
+    assert again.status_code == 304
