@@ -296,6 +296,8 @@
       sending = false;
     }
     await render();
+    // An entry queued while this send was finishing waits for no one.
+    if (!stopped && !offline && (await PadQueue.items(match)).length) flush();
   }
 
   document.addEventListener("click", async function (event) {
@@ -332,8 +334,9 @@
         }
       }
       const queue = await PadQueue.items(match);
-      // The form's own key and seq are right only for the state the server rendered it in.
-      const fresh = !queue.length;
+      // The form's own key and seq are right only for the state the server rendered it in:
+      // not while a send is under way (its answer may not be on the page yet).
+      const fresh = !queue.length && !sending;
       await PadQueue.add({
         match: match, fields: fields, at: Date.now(),
         expected: fresh ? Number(data.get("expected_seq")) : PadModel.fold(snapshot(), queue).seq,

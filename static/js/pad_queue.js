@@ -75,12 +75,13 @@
   // entry with. Answers {done} | {offline} | {signedOut} | {stale, html} | {refused, html}.
   function send(match, url, csrfToken, onRecorded) {
     const work = async () => {
+      let next = null; // once one of ours is recorded, the next follows the server's seq
       for (;;) {
         const [item] = await items(match);
         if (!item) return { done: true };
         const body = new FormData();
         for (const [name, value] of Object.entries(item.fields)) body.append(name, value);
-        body.set("expected_seq", String(item.expected));
+        body.set("expected_seq", String(next === null ? item.expected : next));
         body.set("idempotency_key", item.key);
         body.set("csrfmiddlewaretoken", csrfToken());
         let response;
@@ -99,7 +100,8 @@
         if (outcome === "stale") return { stale: true, html: html };
         await remove(item.id);
         if (outcome === "refused") return { refused: true, html: html };
-        await rebase(match, Number(response.headers.get("X-Pad-Seq")));
+        next = Number(response.headers.get("X-Pad-Seq"));
+        await rebase(match, next); // kept for a later send (after a reload)
         onRecorded(html);
       }
     };
