@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Debian's Chromium for the real-browser tests (Playwright drives it; it downloads no browser).
 CHROMIUM := /usr/bin/chromium
+# Debian's HAProxy: the load balancer of `make cluster` (and of its test).
+HAPROXY := /usr/sbin/haproxy
 
-.PHONY: run test lint load bench-fanout bench-scoring bench-events bench-fans bench-console bench-write bench-leaderboards clean
+.PHONY: run cluster test lint load bench-fanout bench-scoring bench-events bench-fans bench-console bench-write bench-leaderboards clean
 
 $(STAMP): requirements/base.txt requirements/local.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,10 +19,19 @@ $(STAMP): requirements/base.txt requirements/local.txt
 $(CHROMIUM):
 	apt-get install -y -q chromium || (apt-get update -q && apt-get install -y -q chromium)
 
+$(HAPROXY):
+	apt-get install -y -q haproxy || (apt-get update -q && apt-get install -y -q haproxy)
+
 run: $(STAMP)
 	$(PY) -m scorekeeper.runstack
 
-test: $(STAMP) $(CHROMIUM)
+# A production-like topology on this machine: HAProxy on PORT (8080) in front of web and
+# realtime processes, a PostgreSQL primary and hot standby, Redis, worker, beat, relay
+# (docs/deploy.md). CLUSTER_ARGS="--web 3 --realtime 2" to change the counts.
+cluster: $(STAMP) $(HAPROXY)
+	$(PY) -m scorekeeper.cluster $(CLUSTER_ARGS)
+
+test: $(STAMP) $(CHROMIUM) $(HAPROXY)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # A bounded matchday under Locust against TARGET (default: a local stack it starts and stops);

@@ -134,6 +134,40 @@ asyncio.run(main())
     return subprocess.Popen([sys.executable, "-c", code])
 
 
+def live_matches(count: int) -> list:
+    """``count`` matches with their first innings started: (match, the fielding side's ids)."""
+    from bench.scoring import _setup_match
+    from games.services import match_record_action
+
+    matches = []
+    for _ in range(count):
+        match, a, b = _setup_match(0)
+        match_record_action(match=match, action={"kind": "start_innings", "striker": a[0],
+                                                 "non_striker": a[1], "bowler": b[0]})
+        matches.append((match, b))
+    return matches
+
+
+def record_balls(matches: list, balls: int, interval: float, *, stagger: bool = False) -> None:
+    """``balls`` deliveries on each match through the write service (each commit publishes its
+    delta), a round every ``interval`` seconds (or spread evenly with ``stagger``)."""
+    from games.services import match_record_action
+
+    for ball in range(balls):
+        for match, bowlers in matches:
+            recorded = match_record_action(match=match, action={"kind": "delivery",
+                                                                "runs": ball % 3})
+            state = recorded.match.state
+            if state["needs"] == "next_bowler":
+                last = state["innings"][-1]["last_over_bowlers"]
+                match_record_action(match=match, action={
+                    "kind": "next_bowler", "player": next(b for b in bowlers if b not in last)})
+            if stagger:
+                time.sleep(interval / len(matches))
+        if not stagger:
+            time.sleep(interval)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("mode", nargs="?", default="bench", choices=["bench", "client"])
@@ -161,18 +195,11 @@ def main() -> None:
     from django.db import connection
 
     from bench.db import prepare_database
-    from bench.scoring import _setup_match
-    from games.services import match_record_action
     from scorekeeper.embedded import _free_port
     from scorekeeper.runstack import uvicorn_command
 
     prepare_database()
-    matches = []
-    for _ in range(args.matches):
-        match, a, b = _setup_match(0)
-        match_record_action(match=match, action={"kind": "start_innings", "striker": a[0],
-                                                 "non_striker": a[1], "bowler": b[0]})
-        matches.append((match, b))
+    matches = live_matches(args.matches)
     connection.close()
     port = _free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
@@ -198,20 +225,7 @@ def main() -> None:
         time.sleep(2)
         rss = rss_total()
         cpu0 = cpu_total()
-        for ball in range(args.balls):
-            for match, bowlers in matches:
-                recorded = match_record_action(match=match, action={"kind": "delivery",
-                                                                    "runs": ball % 3})
-                state = recorded.match.state
-                if state["needs"] == "next_bowler":
-                    last = state["innings"][-1]["last_over_bowlers"]
-                    match_record_action(match=match, action={
-                        "kind": "next_bowler",
-                        "player": next(b for b in bowlers if b not in last)})
-                if args.stagger:
-                    time.sleep(args.interval / len(matches))
-            if not args.stagger:
-                time.sleep(args.interval)
+        record_balls(matches, args.balls, args.interval, stagger=args.stagger)
         result = json.loads(client.stdout.readline())
         cpu = cpu_total() - cpu0
     finally:

@@ -6,7 +6,8 @@ from scorekeeper.settings.local import *  # noqa: F403
 from scorekeeper.settings.local import CHANNEL_LAYERS, DATABASES
 
 DEBUG = False
-DATABASES["default"]["NAME"] = "scorekeeper_bench"  # never mix benchmark rows with real ones
+# Never mix benchmark rows with real ones (bench.cluster points it at its own throwaway cluster).
+DATABASES["default"]["NAME"] = os.environ.get("BENCH_DATABASE_NAME", "scorekeeper_bench")
 if os.environ.get("BENCH_LAYER") == "core":
     CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.core.RedisChannelLayer"
 WHITENOISE_USE_FINDERS = True  # serve static/ without collectstatic, as production does after it

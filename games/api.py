@@ -12,12 +12,14 @@ from games.permissions import can_score
 from games.selectors import (
     log_entry_payload,
     match_for_write,
-    match_get,
+    match_get_for_fans,
     match_log_since,
     match_payload,
+    match_seq,
 )
 from games.services import IdempotencyConflict, StaleState, match_record_action
 from scorekeeper.jsonbody import BadJSON, parse_json
+from scorekeeper.replicas import replica_reads
 
 
 def _error(status: int, message: str, **extra) -> JsonResponse:
@@ -26,7 +28,7 @@ def _error(status: int, message: str, **extra) -> JsonResponse:
 
 def _match_or_404(match_id: int) -> Match | None:
     try:
-        return match_get(match_id=match_id)
+        return match_get_for_fans(match_id=match_id)
     except Match.DoesNotExist:
         return None
 
@@ -37,10 +39,11 @@ def _match_etag(match_id: int, seq: int) -> str:
 
 def _current_etag(request: HttpRequest, match_id: int) -> str | None:
     """The ETag from the match's seq alone: a revalidation is one indexed read, no state."""
-    seq = Match.objects.filter(pk=match_id).values_list("seq", flat=True).first()
+    seq = match_seq(match_id=match_id)
     return None if seq is None else _match_etag(match_id, seq)
 
 
+@replica_reads
 @require_GET
 @cache_control(no_cache=True)  # revalidate each time (the 304 too): matches change by the ball
 @condition(etag_func=_current_etag)  # If-None-Match matching the seq: 304 before the view runs
@@ -54,6 +57,7 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     return response
 
 
+@replica_reads
 @require_GET
 def match_log(request: HttpRequest, match_id: int) -> JsonResponse:
     match = _match_or_404(match_id)

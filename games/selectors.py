@@ -10,6 +10,7 @@ from games.engine.innings import next_batting_team
 from games.engine.scorecard import scorecard
 from games.engine.state import max_wickets
 from games.models import LogEntry, Match, MatchPlayer, PlayingConditions, Team, Tournament
+from scorekeeper import replicas
 
 # What recording an action needs of a match before the write service locks it: who may score
 # it, and what its delta shows besides the state (the tournament, the toss). The state and config
@@ -46,6 +47,24 @@ def match_get(*, match_id: int, scorer=None) -> Match:
         matches = matches.annotate(is_assigned_scorer=Exists(
             Match.scorers.through.objects.filter(match_id=OuterRef("pk"), user_id=scorer.pk)))
     return matches.get(pk=match_id)
+
+
+def match_seq(*, match_id: int) -> int | None:
+    """The match's version as committed now, on the primary (one indexed read): what an ETag
+    is made of, and what no read for fans may be older than."""
+    with replicas.primary():
+        return Match.objects.filter(pk=match_id).values_list("seq", flat=True).first()
+
+
+def match_get_for_fans(*, match_id: int) -> Match:
+    """``match_get``, from the replica when one serves this read (``replica_reads``) and has
+    the match's current version; otherwise from the primary. A fan who has seen version N
+    never gets an older one back."""
+    match = match_get(match_id=match_id)
+    if match._state.db == replicas.REPLICA and match.seq < (match_seq(match_id=match_id) or 0):
+        with replicas.primary():
+            match = match_get(match_id=match_id)
+    return match
 
 
 def match_payload(*, match: Match, config: engine.MatchConfig | None = None,

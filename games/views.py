@@ -23,7 +23,15 @@ from games.centre import (
     toss_text,
 )
 from games.models import Match
-from games.selectors import match_get, match_lists, match_lists_version, match_payload, match_roles
+from games.selectors import (
+    match_get_for_fans,
+    match_lists,
+    match_lists_version,
+    match_payload,
+    match_roles,
+    match_seq,
+)
+from scorekeeper.replicas import replica_reads
 
 ACCENT = re.compile(r"[0-9a-fA-F]{6}")
 CENTRE_TTL = 60 * 60  # a version's fragment never changes; an hour keeps the busy ones warm
@@ -34,6 +42,7 @@ def _lists_etag(request: HttpRequest) -> str:
     return f'"ml-{tournament}-{match_lists_version(tournament=tournament)}"'
 
 
+@replica_reads
 @require_GET
 @cache_control(no_cache=True)
 @condition(etag_func=_lists_etag)  # nothing changed anywhere in the lists: 304, one query
@@ -47,13 +56,13 @@ def match_list(request: HttpRequest) -> HttpResponse:
 
 def _match(match_id: int) -> Match:
     try:
-        return match_get(match_id=match_id)
+        return match_get_for_fans(match_id=match_id)
     except Match.DoesNotExist as error:
         raise Http404(f"There is no match {match_id}.") from error
 
 
 def _centre_etag(request: HttpRequest, match_id: int) -> str | None:
-    seq = Match.objects.filter(pk=match_id).values_list("seq", flat=True).first()
+    seq = match_seq(match_id=match_id)
     return None if seq is None else f'"c{match_id}-{seq}"'
 
 
@@ -73,6 +82,7 @@ def centre_html(match: Match, *, all_commentary: bool = False) -> str:
     return html
 
 
+@replica_reads
 @require_GET
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     match = _match(match_id)
@@ -80,6 +90,7 @@ def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     return render(request, "games/match_detail.html", {"match": match, "centre": centre})
 
 
+@replica_reads
 @require_GET
 @gzip_page  # ~40 KB of markup a ball is ~6 KB on the wire (it holds no secret to leak)
 @cache_control(no_cache=True)  # revalidate each time: a match changes by the ball
@@ -109,6 +120,7 @@ def _overlay_choice(request: HttpRequest) -> tuple[list[str], str, str] | HttpRe
     return modes, theme, accent
 
 
+@replica_reads
 @require_GET
 def match_overlay(request: HttpRequest, match_id: int) -> HttpResponse:
     """The broadcast overlay: a transparent 1920x1080 page for OBS browser sources, chosen and
@@ -124,6 +136,7 @@ def match_overlay(request: HttpRequest, match_id: int) -> HttpResponse:
                     f"{request.GET.urlencode()}"})
 
 
+@replica_reads
 @require_GET
 @cache_control(no_cache=True)
 @condition(etag_func=_centre_etag)
@@ -137,6 +150,7 @@ def match_overlay_fragment(request: HttpRequest, match_id: int) -> HttpResponse:
     return response
 
 
+@replica_reads
 @require_GET
 @cache_control(no_cache=True)
 @condition(etag_func=_centre_etag)
@@ -146,6 +160,7 @@ def match_card_image(request: HttpRequest, match_id: int) -> HttpResponse:
     return render(request, "games/card.svg", share_card(match), content_type="image/svg+xml")
 
 
+@replica_reads
 @require_GET
 def match_scorecard(request: HttpRequest, match_id: int) -> HttpResponse:
     """Every innings' full scorecard on one page, laid out to print."""

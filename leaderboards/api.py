@@ -16,6 +16,7 @@ from leaderboards import selectors
 from leaderboards.cache import RANK_VALUE, TIMEOUT_GLOBAL, TIMEOUT_RANK, TIMEOUT_TOURNAMENT
 from leaderboards.params import BadQuery, board_query
 from leaderboards.scopes import global_scope, tournament_scope
+from scorekeeper.replicas import replica_reads
 
 
 def cacheable_json(request: HttpRequest, data, max_age: int) -> HttpResponse:
@@ -41,6 +42,7 @@ def _table(request, scope: str, kind: str, max_age: int) -> HttpResponse:
     return cacheable_json(request, {"scope": scope, **data}, max_age)
 
 
+@replica_reads
 @require_GET
 def tournament_board(request: HttpRequest, slug: str) -> HttpResponse:
     tournament = Tournament.objects.filter(slug=slug).first()
@@ -52,6 +54,7 @@ def tournament_board(request: HttpRequest, slug: str) -> HttpResponse:
     return cacheable_json(request, data, TIMEOUT_TOURNAMENT)
 
 
+@replica_reads
 @require_GET
 def tournament_table(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     tournament = Tournament.objects.filter(slug=slug).first()
@@ -60,6 +63,7 @@ def tournament_table(request: HttpRequest, slug: str, kind: str) -> HttpResponse
     return _table(request, tournament_scope(tournament.pk), kind, TIMEOUT_TOURNAMENT)
 
 
+@replica_reads
 @require_GET
 def global_board(request: HttpRequest) -> HttpResponse:
     try:
@@ -72,6 +76,7 @@ def global_board(request: HttpRequest) -> HttpResponse:
     return cacheable_json(request, data, TIMEOUT_GLOBAL)
 
 
+@replica_reads
 @require_GET
 def global_table(request: HttpRequest, kind: str) -> HttpResponse:
     try:
@@ -81,6 +86,7 @@ def global_table(request: HttpRequest, kind: str) -> HttpResponse:
     return _table(request, global_scope(query.format, query.season), kind, TIMEOUT_GLOBAL)
 
 
+@replica_reads
 @require_GET
 def player_detail(request: HttpRequest, player_id: int) -> HttpResponse:
     player = Player.objects.filter(pk=player_id).first()
@@ -89,6 +95,7 @@ def player_detail(request: HttpRequest, player_id: int) -> HttpResponse:
     return cacheable_json(request, selectors.player_figures(player=player), TIMEOUT_RANK)
 
 
+@replica_reads
 @require_GET
 def player_rank(request: HttpRequest, player_id: int) -> HttpResponse:
     """Where a player stands: ?kind=batting|bowling and &tournament=<slug> or &format/&season."""

@@ -12,6 +12,7 @@ from leaderboards import selectors
 from leaderboards.cache import TIMEOUT_GLOBAL, TIMEOUT_RANK, TIMEOUT_TOURNAMENT
 from leaderboards.params import BadQuery, board_query
 from leaderboards.scopes import global_scope, tournament_scope
+from scorekeeper.replicas import replica_reads
 
 COLUMNS = {
     "batting": [("innings", "Inns"), ("runs", "Runs"), ("highest", "HS"), ("average", "Ave"),
@@ -32,6 +33,7 @@ def _bad(request, message: str) -> HttpResponse:
     return render(request, "leaderboards/bad_query.html", {"message": message}, status=400)
 
 
+@replica_reads
 @require_GET
 def tournament_page(request: HttpRequest, slug: str) -> HttpResponse:
     tournament = get_object_or_404(Tournament, slug=slug)
@@ -41,6 +43,7 @@ def tournament_page(request: HttpRequest, slug: str) -> HttpResponse:
         "columns": COLUMNS}), TIMEOUT_TOURNAMENT)
 
 
+@replica_reads
 @require_GET
 def global_page(request: HttpRequest) -> HttpResponse:
     try:
@@ -71,16 +74,19 @@ def _table_page(request, kind: str, tournament: Tournament | None) -> HttpRespon
         TIMEOUT_TOURNAMENT if tournament else TIMEOUT_GLOBAL)
 
 
+@replica_reads
 @require_GET
 def tournament_table_page(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
     return _table_page(request, kind, get_object_or_404(Tournament, slug=slug))
 
 
+@replica_reads
 @require_GET
 def global_table_page(request: HttpRequest, kind: str) -> HttpResponse:
     return _table_page(request, kind, None)
 
 
+@replica_reads
 @require_GET
 def player_page(request: HttpRequest, player_id: int) -> HttpResponse:
     player = get_object_or_404(Player, pk=player_id)
@@ -93,6 +99,7 @@ def player_page(request: HttpRequest, player_id: int) -> HttpResponse:
         "matches": player_matches(player_id=player.pk)}), TIMEOUT_RANK)
 
 
+@replica_reads
 @require_GET
 def tournaments_page(request: HttpRequest) -> HttpResponse:
     """Every tournament, newest season first."""

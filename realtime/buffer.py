@@ -1,9 +1,11 @@
-"""The bounded per-match buffer of recent deltas in Redis, from which reconnecting fans resume."""
+"""The bounded per-match buffer of recent deltas in Redis, from which reconnecting fans resume;
+kept on the match's realtime server (realtime/shards.py)."""
 
 from __future__ import annotations
 
 from django.conf import settings
-from django_redis import get_redis_connection
+
+from realtime.shards import client_for_match
 
 BUFFER_SIZE = 500  # deltas kept per match: a fan away longer than this gets a snapshot
 BUFFER_TTL = 2 * 24 * 3600
@@ -15,7 +17,7 @@ def buffer_key(match_id: int) -> str:
 
 def buffer_append(match_id: int, version: int, text: str) -> None:
     key = buffer_key(match_id)
-    pipe = get_redis_connection("default").pipeline(transaction=True)
+    pipe = client_for_match(match_id).pipeline(transaction=True)
     pipe.zremrangebyscore(key, version, version)  # a re-publish of a version replaces it
     pipe.zadd(key, {text: version})
     pipe.zremrangebyrank(key, 0, -(BUFFER_SIZE + 1))
@@ -27,7 +29,7 @@ def buffer_since(match_id: int, since: int, until: int) -> list[str] | None:
     """Deltas ``since`` < v <= ``until`` in order, or None if any of them is no longer kept."""
     if until <= since:
         return []
-    raw = get_redis_connection("default").zrangebyscore(
+    raw = client_for_match(match_id).zrangebyscore(
         buffer_key(match_id), since + 1, until, withscores=True)
     versions = [int(score) for _, score in raw]
     if versions != list(range(since + 1, until + 1)):

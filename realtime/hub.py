@@ -96,14 +96,16 @@ class MatchHub:
         """Pub/sub keeps nothing for a subscriber that was away: when Redis answers again after
         failing, give every local fan its match's snapshot from the database (a fan already at
         that version ignores it), so no fan stays behind what was committed meanwhile."""
-        client = redis.asyncio.Redis.from_url(
-            settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"][0]["address"],
-            socket_connect_timeout=WATCH_TIMEOUT, socket_timeout=WATCH_TIMEOUT)
+        clients = [redis.asyncio.Redis.from_url(host["address"],
+                                                socket_connect_timeout=WATCH_TIMEOUT,
+                                                socket_timeout=WATCH_TIMEOUT)
+                   for host in settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]]
         healthy = True
         while True:
             await asyncio.sleep(WATCH_INTERVAL)
-            try:
-                await client.ping()
+            try:  # every realtime server (a fan's match may be on any of them)
+                for client in clients:
+                    await client.ping()
                 answered = True
             except (RedisError, OSError):
                 answered = False

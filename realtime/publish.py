@@ -7,28 +7,17 @@ import json
 import time
 from collections import OrderedDict
 
-import redis
 from channels.layers import get_channel_layer
-from django.conf import settings
 from django.db import transaction
 from django.dispatch import receiver
 
 from games.selectors import match_payload
 from games.signals import action_recorded
+from realtime import shards
 from realtime.buffer import buffer_append
 from realtime.delta import deliveries_changed, delta_message, keyed_view
 
 DELTA_EVENT = "match.delta"
-
-_redis: redis.Redis | None = None
-
-
-def _publisher() -> redis.Redis:
-    global _redis
-    if _redis is None:
-        config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
-        _redis = redis.Redis.from_url(config["hosts"][0]["address"])
-    return _redis
 
 
 def group_send_sync(group: str, message: dict) -> None:
@@ -37,11 +26,11 @@ def group_send_sync(group: str, message: dict) -> None:
     ``async_to_sync(layer.group_send)`` starts an event loop per call and the layer opens a Redis
     connection per loop; a publisher thread instead fought the request thread for the GIL. This
     writes the layer's own wire format (its serializer, its group channel name) with a plain
-    client; the consumer tests check that the layer's subscribers receive it.
+    client, on the server the layer hashes the group to; the consumer tests check that the
+    layer's subscribers receive it.
     """
     layer = get_channel_layer()
-    prefix = settings.CHANNEL_LAYERS["default"]["CONFIG"].get("prefix", "")
-    _publisher().publish(f"{prefix}__group__{group}", layer.serialize(message))
+    shards.client_for_group(group).publish(shards.group_channel(group), layer.serialize(message))
 
 
 def _remember(match_id: int, seq: int, view: dict) -> None:

@@ -15,10 +15,10 @@ import time
 from datetime import timedelta
 
 from django.utils import timezone
-from django_redis import get_redis_connection
 from redis.exceptions import RedisError
 
 from games.models import Match, match_group_name
+from realtime import shards
 from realtime.buffer import buffer_key
 from realtime.publish import publish_text
 from realtime.snapshots import match_snapshot
@@ -37,12 +37,20 @@ def matches_behind() -> list[tuple[int, int]]:
                   .values_list("pk", "seq"))
     if not recent:
         return []
-    pipe = get_redis_connection("default").pipeline(transaction=False)
-    for match_id, _ in recent:
-        pipe.zrevrange(buffer_key(match_id), 0, 0, withscores=True)
-    published = pipe.execute()
-    return [(match_id, seq) for (match_id, seq), last in zip(recent, published, strict=True)
-            if not last or int(last[0][1]) < seq]
+    by_server: dict[str, list[tuple[int, int]]] = {}
+    for match_id, seq in recent:  # one round trip per realtime server
+        by_server.setdefault(shards.url_for_group(match_group_name(match_id)), []).append(
+            (match_id, seq))
+    behind = []
+    for url, matches in by_server.items():
+        pipe = shards.client_for_url(url).pipeline(transaction=False)
+        for match_id, _ in matches:
+            pipe.zrevrange(buffer_key(match_id), 0, 0, withscores=True)
+        published = pipe.execute()
+        behind += [(match_id, seq) for (match_id, seq), last in zip(matches, published,
+                                                                       strict=True)
+                   if not last or int(last[0][1]) < seq]
+    return behind
 
 
 def relay_once() -> int:

@@ -6,9 +6,10 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 
 from games.models import Match
-from games.selectors import match_get, match_payload
+from games.selectors import match_get_for_fans, match_payload
 from realtime.buffer import buffer_since
 from realtime.delta import keyed_view, snapshot_message
+from scorekeeper.replicas import replica_reads
 
 
 @database_sync_to_async
@@ -29,9 +30,11 @@ def snapshot_view(match: Match) -> dict:
 
 def match_snapshot(match_id: int) -> tuple[int, str]:
     """(version, the serialized snapshot message) of a match as it is committed now."""
-    match = match_get(match_id=match_id)
+    match = match_get_for_fans(match_id=match_id)
     return match.seq, snapshot_message(match_id=match.pk, version=match.seq,
                                        view=snapshot_view(match))
 
 
-snapshot_text = database_sync_to_async(match_snapshot)
+# A fan's snapshot comes from the replica when it has the match's current version (the relay's
+# from the primary): a reconnect storm reads the copies.
+snapshot_text = database_sync_to_async(replica_reads(match_snapshot))

@@ -137,43 +137,49 @@ class EmbeddedPostgres:
             self.pgdata.mkdir(parents=True, exist_ok=True)
             self._prepare_permissions()
             if not (self.pgdata / "PG_VERSION").exists():
-                subprocess.run(
-                    [
-                        self._bin("initdb"),
-                        "-D",
-                        str(self.pgdata),
-                        "-U",
-                        "postgres",
-                        "--auth=trust",
-                        "--encoding=UTF8",
-                        "--locale=C",
-                    ],
-                    check=True,
-                    capture_output=True,
-                    **self._run_as(),
-                )
+                self._create()
             port = _saved_port(self.root / "postgres.port")
-            options = f"-h 127.0.0.1 -p {port} -c unix_socket_directories='' -c max_connections=300"
-            subprocess.run(
-                [
-                    self._bin("pg_ctl"),
-                    "-D",
-                    str(self.pgdata),
-                    "-l",
-                    str(self.pgdata / "server.log"),
-                    "-w",
-                    "-t",
-                    "60",
-                    "-o",
-                    options,
-                    "start",
-                ],
-                check=True,
-                capture_output=True,
-                **self._run_as(),
-            )
+            self._launch(port)
         self._ensure_database(port)
         return self.url(port)
+
+    def _create(self) -> None:
+        subprocess.run(
+            [
+                self._bin("initdb"),
+                "-D",
+                str(self.pgdata),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+            ],
+            check=True,
+            capture_output=True,
+            **self._run_as(),
+        )
+
+    def _launch(self, port: int) -> None:
+        options = f"-h 127.0.0.1 -p {port} -c unix_socket_directories='' -c max_connections=300"
+        subprocess.run(
+            [
+                self._bin("pg_ctl"),
+                "-D",
+                str(self.pgdata),
+                "-l",
+                str(self.pgdata / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "-o",
+                options,
+                "start",
+            ],
+            check=True,
+            capture_output=True,
+            **self._run_as(),
+        )
 
     def _ensure_database(self, port: int) -> None:
         import psycopg
@@ -196,6 +202,40 @@ class EmbeddedPostgres:
             capture_output=True,
             **self._run_as(),
         )
+
+
+@dataclass
+class EmbeddedStandby(EmbeddedPostgres):
+    """A hot standby streaming from the PostgreSQL on ``primary_port`` (a copy taken with
+    ``pg_basebackup -R``): read-only, a few milliseconds behind. For the replica tests and
+    ``make cluster``; production's replicas are the platform's."""
+
+    primary_port: int = 0
+
+    def _create(self) -> None:
+        os.chmod(self.pgdata, 0o700)
+        subprocess.run(
+            [
+                self._bin("pg_basebackup"),
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(self.primary_port),
+                "-U",
+                "postgres",
+                "-D",
+                str(self.pgdata),
+                "--write-recovery-conf",  # standby.signal + primary_conninfo
+                "--wal-method=stream",
+                "--checkpoint=fast",
+            ],
+            check=True,
+            capture_output=True,
+            **self._run_as(),
+        )
+
+    def _ensure_database(self, port: int) -> None:
+        pass  # read-only: the database came with the copy
 
 
 @dataclass

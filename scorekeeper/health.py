@@ -18,6 +18,8 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 
+from scorekeeper import replicas
+
 CHECK_TIMEOUT_SECONDS = 3.0
 
 
@@ -85,9 +87,23 @@ async def _timed(check: Callable[[], Awaitable[None]]) -> dict:
     return status
 
 
+# Without its database a process cannot record a ball or show one: not ready. Without Redis or
+# a Celery worker it degrades (the cache and rate limits fail open, fans catch up when Redis is
+# back, aggregation waits) and keeps serving: were that "not ready", a load balancer would take
+# every process out of rotation at once and one dependency would stop the product.
+REQUIRED = frozenset({"database"})
+
+
 async def readiness() -> dict:
-    """{"status": "ok"|"down", "checks": {name: {status, latency_ms[, error]}}, "down": [...]}"""
+    """{"status": "ok"|"degraded"|"down", "checks": {name: {status, latency_ms[, error]}},
+    "down": [...], "replica": {...} when one is configured}"""
     results = await asyncio.gather(*(_timed(check) for check in CHECKS.values()))
     checks = dict(zip(CHECKS, results, strict=True))
     down = [name for name, result in checks.items() if result["status"] != "ok"]
-    return {"status": "down" if down else "ok", "checks": checks, "down": down}
+    status = "down" if REQUIRED & set(down) else "degraded" if down else "ok"
+    report = {"status": status, "checks": checks, "down": down}
+    # Reported, never required: without a (current) replica, reads go to the primary.
+    replica = await sync_to_async(replicas.report, thread_sensitive=False)()
+    if replica is not None:
+        report["replica"] = replica
+    return report

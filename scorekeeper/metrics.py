@@ -55,6 +55,7 @@ class _LiveCollector:
         if length is not None:
             queue.add_metric([], length)
         yield queue
+        yield from _replica_metrics()
 
     def _queue_length(self) -> int | None:
         # Cached for 5 s: Prometheus may scrape every process, the broker needs asking once.
@@ -72,6 +73,30 @@ class _LiveCollector:
             value = None
         _LiveCollector._queue_cache = (time.monotonic(), value)
         return value
+
+
+def _replica_metrics():
+    from scorekeeper import replicas
+
+    report = replicas.report()
+    if report is None:
+        return
+    pid = [str(os.getpid())]
+    in_use = GaugeMetricFamily("scorekeeper_replica_in_use",
+                               "1 while fans' reads go to the replica, 0 while it is skipped "
+                               "(behind or down), this process", labels=["pid"])
+    in_use.add_metric(pid, 1 if report["status"] == "ok" else 0)
+    yield in_use
+    lag = GaugeMetricFamily("scorekeeper_replica_lag_seconds",
+                            "How long the replica has been behind the primary", labels=["pid"])
+    if report["lag_seconds"] is not None:
+        lag.add_metric(pid, report["lag_seconds"])
+    yield lag
+    fallbacks = GaugeMetricFamily("scorekeeper_replica_fallbacks",
+                                  "Reads that failed on the replica and were done again on the "
+                                  "primary since this process started", labels=["pid"])
+    fallbacks.add_metric(pid, report["fallbacks"])
+    yield fallbacks
 
 
 def pool_stats() -> dict | None:

@@ -20,13 +20,15 @@ HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
 
 
-def uvicorn_command(host: str, port: str) -> list[str]:
-    """The ASGI server as production runs it (README: "Why these components")."""
+def uvicorn_command(host: str, port: str, app: str = "application") -> list[str]:
+    """The ASGI server as production runs it (README: "Why these components"); ``app`` is one
+    of scorekeeper.asgi's applications: everything, ``web_application`` or
+    ``realtime_application``."""
     return [
         sys.executable,
         "-m",
         "uvicorn",
-        "scorekeeper.asgi:application",
+        f"scorekeeper.asgi:{app}",
         "--host",
         host,
         "--port",
@@ -63,14 +65,20 @@ def _ensure_demo_staff(var_dir: Path) -> str:
     return "an existing staff account (python manage.py changepassword <user> to reset)"
 
 
-def _children() -> dict[str, list[str]]:
+def _children(*, tiers: bool = False) -> dict[str, list[str]]:
+    """The processes by role. With ``tiers`` (production, ``make cluster``) the web role serves
+    HTTP only and the realtime role the live feed only, each behind the load balancer; without
+    (``make run``: one machine, no balancer) the one web process serves both."""
     celery = [sys.executable, "-m", "celery", "-A", "scorekeeper"]
     children = {
-        "web": uvicorn_command(HOST, PORT),
+        "web": uvicorn_command(HOST, PORT, "web_application" if tiers else "application"),
+        "realtime": uvicorn_command(HOST, PORT, "realtime_application"),
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
         "relay": [sys.executable, "manage.py", "relay_deltas"],
     }
+    if not tiers:
+        del children["realtime"]  # the web process serves the feed itself
     if os.environ.get("DEMO", "1") != "0":
         children["demo"] = [sys.executable, "manage.py", "demo_match",
                             "--pace", os.environ.get("DEMO_PACE", "3"),
@@ -94,7 +102,8 @@ def _stop(processes: dict[str, subprocess.Popen]) -> None:
 def run_role(role: str) -> None:
     """One role in the foreground (``python -m scorekeeper.runstack --role web``): what the
     Procfile runs, each role supervised and scaled by the platform."""
-    commands = _children()
+    commands = _children(tiers=True)
+    commands.pop("demo", None)
     if role not in commands:
         sys.exit(f"Unknown role {role!r}: one of {', '.join(commands)}.")
     os.execv(commands[role][0], commands[role])

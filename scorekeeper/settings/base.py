@@ -53,6 +53,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "scorekeeper.replicas.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, not first as WhiteNoise suggests: it is synchronous only, and Django runs the chain
@@ -101,9 +102,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # --- Embedded servers ----------------------------------------------------------------------------
 # With DATABASE_URL / REDIS_URL unset, start (or reuse) PostgreSQL and Redis under var/.
-_embedded = shared_services().acquire(
-    postgres="DATABASE_URL" not in os.environ, redis="REDIS_URL" not in os.environ
-)
+_needed = {"postgres": "DATABASE_URL" not in os.environ, "redis": "REDIS_URL" not in os.environ}
+# With both URLs given nothing under var/ is touched (a container's root may be read-only).
+_embedded = shared_services().acquire(**_needed) if any(_needed.values()) else {}
 EMBEDDED_SERVICES = sorted(_embedded)
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
@@ -130,16 +131,30 @@ def _database(url: str) -> dict:
 DATABASE_URL = env("DATABASE_URL", default=_embedded.get("database"))
 DATABASES = {"default": _database(DATABASE_URL)}
 if env("DATABASE_REPLICA_URL", default=""):
-    # Read-only alias for fan-facing reads that tolerate replication lag; writes never go here.
+    # A streaming replica for fans' reads (scorekeeper/replicas.py); writes never go here.
     DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["scorekeeper.replicas.ReplicaRouter"]
+# A replica behind the primary for longer than this is skipped until it catches up; probed at
+# most every REPLICA_CHECK_SECONDS per process; a client that wrote reads the primary for
+# REPLICA_STICKY_SECONDS (longer than the lag allowed, so it then finds its write anywhere).
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1.0)
+REPLICA_STICKY_SECONDS = env.float("REPLICA_STICKY_SECONDS", default=2 * REPLICA_MAX_LAG_SECONDS)
 POSTGRES_EXTRA_DB_BACKEND_BASE = "django.db.backends.postgresql"
 
 # --- Redis: cache, channel layer, Celery broker --------------------------------------------------
 REDIS_URL = env("REDIS_URL", default=_embedded.get("redis")).rstrip("/")
+# Each use of Redis may have servers of its own (all default to REDIS_URL): the cache (and rate
+# limits), the realtime servers — the channel layer's pub/sub and the delta buffer, spread over
+# every URL given with one match on one server (realtime/shards.py) — and Celery's broker.
+CACHE_REDIS_URL = env("CACHE_REDIS_URL", default=REDIS_URL).rstrip("/")
+REALTIME_REDIS_URLS = [url.rstrip("/") for url in env.list("REALTIME_REDIS_URLS",
+                                                            default=[REDIS_URL])]
 CACHES = {
     "default": {
         "BACKEND": "django_redis.cache.RedisCache",
-        "LOCATION": f"{REDIS_URL}/1",
+        "LOCATION": f"{CACHE_REDIS_URL}/1",
         "KEY_PREFIX": "sk",
         "OPTIONS": {
             "CLIENT_CLASS": "django_redis.client.DefaultClient",
@@ -167,7 +182,8 @@ CHANNEL_LAYERS = {
     "default": {
         "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
         "CONFIG": {
-            "hosts": [{"address": f"{REDIS_URL}/2", "max_connections": 2000}],
+            "hosts": [{"address": f"{url}/2", "max_connections": 2000}
+                      for url in REALTIME_REDIS_URLS],
             "prefix": CHANNEL_LAYER_PREFIX,
         },
     }
