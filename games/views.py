@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
@@ -87,7 +88,8 @@ def centre_html(match: Match, *, all_commentary: bool = False) -> str:
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     match = _match(match_id)
     centre = centre_html(match, all_commentary=request.GET.get("commentary") == "all")
-    return render(request, "games/match_detail.html", {"match": match, "centre": centre})
+    return render(request, "games/match_detail.html", {"match": match, "centre": centre,
+                                                       "feed": settings.REALTIME_URL})
 
 
 @replica_reads
@@ -132,6 +134,7 @@ def match_overlay(request: HttpRequest, match_id: int) -> HttpResponse:
     match = _match(match_id)
     return render(request, "games/overlay.html", {
         **overlay_context(match, modes), "theme": theme, "accent": accent,
+        "feed": settings.REALTIME_URL,
         "fragment": f"{reverse('games:match-overlay-fragment', args=[match.pk])}?"
                     f"{request.GET.urlencode()}"})
 

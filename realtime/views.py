@@ -90,6 +90,10 @@ async def match_stream(request: HttpRequest, match_id: int) -> HttpResponse:
     response = StreamingHttpResponse(_stream(match_id, since), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # tell proxies not to hold the stream back
+    # Pages from another origin (the web processes' when the feed has its own, REALTIME_URL)
+    # may read it: the stream is public, anonymous and read-only (EventSource sends no
+    # credentials), exactly what anyone may fetch.
+    response["Access-Control-Allow-Origin"] = "*"
     return response
 
 

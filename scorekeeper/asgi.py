@@ -56,7 +56,8 @@ def _only(paths: re.Pattern, app, refuse, *, matching: bool = True):
 
 async def _refuse_websocket(scope, receive, send):
     await receive()  # websocket.connect
-    await send({"type": "websocket.close", "code": 4404})
+    # Not 4404 (a match that does not exist, to the page): this process is the wrong one.
+    await send({"type": "websocket.close", "code": 4503})
 
 
 _not_here_realtime = _refuse_http(

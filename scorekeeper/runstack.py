@@ -18,6 +18,8 @@ from pathlib import Path
 
 HOST = os.environ.get("HOST", "127.0.0.1")
 PORT = os.environ.get("PORT", "8000")
+# make run's realtime process (the live feed): the next port unless given.
+REALTIME_PORT = os.environ.get("REALTIME_PORT", str(int(PORT) + 1))
 
 
 def uvicorn_command(host: str, port: str, app: str = "application") -> list[str]:
@@ -67,18 +69,19 @@ def _ensure_demo_staff(var_dir: Path) -> str:
 
 def _children(*, tiers: bool = False) -> dict[str, list[str]]:
     """The processes by role. With ``tiers`` (production, ``make cluster``) the web role serves
-    HTTP only and the realtime role the live feed only, each behind the load balancer; without
-    (``make run``: one machine, no balancer) the one web process serves both."""
+    HTTP only and the realtime role the live feed only, each behind the load balancer. Without
+    (``make run``: one machine, no balancer) the realtime process listens on REALTIME_PORT and
+    the pages send fans' browsers there (REALTIME_URL); the web process serves the feed too, for
+    clients that connect to it directly."""
     celery = [sys.executable, "-m", "celery", "-A", "scorekeeper"]
     children = {
         "web": uvicorn_command(HOST, PORT, "web_application" if tiers else "application"),
-        "realtime": uvicorn_command(HOST, PORT, "realtime_application"),
+        "realtime": uvicorn_command(HOST, PORT if tiers else REALTIME_PORT,
+                                    "realtime_application"),
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
         "beat": [*celery, "beat", "--loglevel", "INFO"],
         "relay": [sys.executable, "manage.py", "relay_deltas"],
     }
-    if not tiers:
-        del children["realtime"]  # the web process serves the feed itself
     if os.environ.get("DEMO", "1") != "0":
         children["demo"] = [sys.executable, "manage.py", "demo_match",
                             "--pace", os.environ.get("DEMO_PACE", "3"),
@@ -125,6 +128,8 @@ def main() -> int:
     from scorekeeper.metrics import prepare_multiprocess_dir
 
     prepare_multiprocess_dir(var_dir / "prometheus")  # /metrics reports every server process
+    # Fans' pages take the feed from the realtime process: the page's host, its port.
+    os.environ.setdefault("REALTIME_URL", f":{REALTIME_PORT}")
 
     # Each child takes its own lease on the embedded servers when it loads the settings.
     supervisor = Supervisor(_children())

@@ -174,6 +174,13 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # logins waits for the CPU, not for the pool): scorekeeper/auth.py.
 AUTHENTICATION_BACKENDS = ["scorekeeper.auth.PoolFriendlyModelBackend"]
 
+# --- Live feed -----------------------------------------------------------------------------------
+# Where fans' browsers reach the live feed (WebSocket, SSE): empty for the page's own origin (one
+# process, or a load balancer routing by path); an origin (https://live.example.org) or just a
+# port (":8001": the page's host on that port, as `make run` sets it) when the realtime
+# processes are reached apart.
+REALTIME_URL = env("REALTIME_URL", default="").rstrip("/")
+
 # --- Channels ------------------------------------------------------------------------------------
 # The pub/sub layer does one Redis PUBLISH per group message and fans out inside each process;
 # see README "Why these components" for the measurement behind this choice.

@@ -7,6 +7,10 @@
   const root = document.getElementById("scoreboard");
   if (!root) return;
   const matchId = root.dataset.match;
+  // Where the live feed is served: this page's origin (""), another origin, or ":port" — this
+  // page's host on the realtime processes' port.
+  const feedSetting = root.dataset.feed || "";
+  const feed = feedSetting.startsWith(":") ? location.protocol + "//" + location.hostname + feedSetting : feedSetting;
   const conn = document.getElementById("conn");
   const latest = document.getElementById("latest");
   const QUIET = ["upcoming", "completed", "abandoned", "no_result"];
@@ -136,7 +140,8 @@
   function connectSocket() {
     if (!("WebSocket" in window)) return connectEvents();
     const scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    const socket = new WebSocket(scheme + location.host + "/ws/matches/" + matchId + "/?since=" + shown);
+    const origin = feed ? feed.replace(/^http/, "ws") : scheme + location.host;
+    const socket = new WebSocket(origin + "/ws/matches/" + matchId + "/?since=" + shown);
     let opened = false;
     socket.onopen = () => { opened = true; socketFailures = 0; live("live"); };
     socket.onmessage = (event) => receive(JSON.parse(event.data));
@@ -152,7 +157,7 @@
   // 2. Server-Sent Events; the browser resumes with Last-Event-ID by itself.
   function connectEvents() {
     if (!("EventSource" in window)) return poll();
-    const source = new EventSource("/matches/" + matchId + "/stream?since=" + shown);
+    const source = new EventSource(feed + "/matches/" + matchId + "/stream?since=" + shown);
     let errors = 0;
     const handle = (event) => { errors = 0; live("live (stream)"); receive(JSON.parse(event.data)); };
     source.addEventListener("snapshot", handle);

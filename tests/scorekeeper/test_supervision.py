@@ -1,4 +1,5 @@
-"""`make run` supervises: a SIGKILLed web process is back within seconds; the rest keep going."""
+"""`make run` starts one process of each role and supervises them: a SIGKILLed web process is
+back within seconds; the rest keep going."""
 
 import os
 import re
@@ -6,12 +7,14 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
 
 from scorekeeper.embedded import _free_port
 from tests.conftest import ROOT
+from tests.games.factories import make_match
 from tests.servers import child_env
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -34,9 +37,10 @@ def _wait_for_line(proc, pattern: str, timeout: float) -> re.Match:
 
 
 def test_a_killed_web_process_is_restarted_and_serves_again():
-    port = _free_port()
+    port, realtime_port = _free_port(), _free_port()
     env = {**child_env(), "DJANGO_SETTINGS_MODULE": "scorekeeper.settings.test", "DEMO": "0",
-           "PORT": str(port), "PYTHONUNBUFFERED": "1"}
+           "PORT": str(port), "REALTIME_PORT": str(realtime_port), "PYTHONUNBUFFERED": "1"}
+    match = make_match()
     stack = subprocess.Popen([sys.executable, "-m", "scorekeeper.runstack"], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -45,6 +49,21 @@ def test_a_killed_web_process_is_restarted_and_serves_again():
         while not _healthy(port) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert _healthy(port)
+        # One of each role: the realtime process serves the feed on its own port, and the
+        # match page sends fans' browsers there.
+        while not _healthy(realtime_port) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        page = urllib.request.urlopen(f"http://127.0.0.1:{port}/matches/{match.pk}/").read()
+        assert f'data-feed=":{realtime_port}"'.encode() in page
+        with pytest.raises(urllib.error.HTTPError) as refused:  # pages are not served there
+            urllib.request.urlopen(f"http://127.0.0.1:{realtime_port}/matches/{match.pk}/")
+        assert refused.value.code == 404
+        stream = urllib.request.urlopen(
+            f"http://127.0.0.1:{realtime_port}/matches/{match.pk}/stream", timeout=5)
+        assert stream.headers["Content-Type"] == "text/event-stream"
+        assert stream.headers["Access-Control-Allow-Origin"] == "*"
+        assert stream.readline().startswith(b"id: ")  # the snapshot, from the realtime process
+        stream.close()
 
         os.kill(web, signal.SIGKILL)
         killed_at = time.monotonic()
