@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
         pass
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # nor a second SIGTERM (from make)
         _stop(supervisor.processes)
         state_file.unlink(missing_ok=True)
         for server in servers.values():

@@ -78,25 +78,23 @@ class _LiveCollector:
 def _replica_metrics():
     from scorekeeper import replicas
 
+    # The families are always there (no samples without a replica), so alerts can name them.
     report = replicas.report()
-    if report is None:
-        return
     pid = [str(os.getpid())]
     in_use = GaugeMetricFamily("scorekeeper_replica_in_use",
                                "1 while fans' reads go to the replica, 0 while it is skipped "
                                "(behind or down), this process", labels=["pid"])
-    in_use.add_metric(pid, 1 if report["status"] == "ok" else 0)
-    yield in_use
     lag = GaugeMetricFamily("scorekeeper_replica_lag_seconds",
                             "How long the replica has been behind the primary", labels=["pid"])
-    if report["lag_seconds"] is not None:
-        lag.add_metric(pid, report["lag_seconds"])
-    yield lag
     fallbacks = GaugeMetricFamily("scorekeeper_replica_fallbacks",
                                   "Reads that failed on the replica and were done again on the "
                                   "primary since this process started", labels=["pid"])
-    fallbacks.add_metric(pid, report["fallbacks"])
-    yield fallbacks
+    if report is not None:
+        in_use.add_metric(pid, 1 if report["status"] == "ok" else 0)
+        if report["lag_seconds"] is not None:
+            lag.add_metric(pid, report["lag_seconds"])
+        fallbacks.add_metric(pid, report["fallbacks"])
+    yield from (in_use, lag, fallbacks)
 
 
 def pool_stats() -> dict | None:

@@ -155,6 +155,7 @@ def main() -> int:
         pass
     finally:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not skip the cleanup
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # nor a second SIGTERM (from make)
         _stop(supervisor.processes)
     return 0
 

@@ -65,7 +65,8 @@ def test_alert_rules_use_metrics_that_exist(client):
     exposed = client.get("/metrics").content.decode()
     alerts = {rule["alert"]: rule["expr"] for group in rules["groups"] for rule in group["rules"]}
     assert set(alerts) == {"WebSocketLatencyHigh", "DeltaRatioLow", "ErrorRateHigh",
-                           "DatabasePoolSaturated", "CeleryQueueBacklog", "MatchSetAside"}
+                           "DatabasePoolSaturated", "CeleryQueueBacklog", "MatchSetAside",
+                           "ReplicaSkipped"}
     for name, expr in alerts.items():
         for metric in re.findall(r"scorekeeper_[a-z_]+", expr):
             family = re.sub(r"_bucket$", "", metric)
@@ -73,6 +74,7 @@ def test_alert_rules_use_metrics_that_exist(client):
                 name, metric)
     thresholds = {"WebSocketLatencyHigh": "> 0.05", "DeltaRatioLow": "< 0.7",
                   "ErrorRateHigh": "> 0.05", "DatabasePoolSaturated": "> 0.9",
-                  "CeleryQueueBacklog": "> 100", "MatchSetAside": "> 0"}
+                  "CeleryQueueBacklog": "> 100", "MatchSetAside": "> 0",
+                  "ReplicaSkipped": "< 1"}
     for name, threshold in thresholds.items():
         assert alerts[name].strip().endswith(threshold), name
