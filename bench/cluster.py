@@ -122,7 +122,9 @@ def main() -> None:
             proc, state = _start(var, processes)
             try:
                 if not ran:  # the first run made the database: now this process can use it
-                    os.environ.update(DATABASE_URL=state["database"], REDIS_URL=state["redis"])
+                    os.environ.update(
+                        DATABASE_URL=state["database"], REDIS_URL=state["redis"],
+                        REALTIME_REDIS_URLS=f"{state['redis']},{state['realtime_redis']}")
                     import django
 
                     django.setup()

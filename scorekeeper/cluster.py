@@ -4,9 +4,10 @@
 
 HAProxy (Debian's package) on ``--port`` in front of N web processes (HTTP: scorers, the API,
 pages) and M realtime processes (WebSocket and SSE), health-checked on ``/readyz``; a PostgreSQL
-primary and a streaming hot standby that fans' reads use; Redis; a Celery worker, beat and the
-delta relay. Every process is supervised as ``make run`` supervises its own (a killed one is
-started again); Ctrl-C stops everything, servers included. The data stays under ``--var-dir``.
+primary and a streaming hot standby that fans' reads use; two Redis servers (the live feed's
+matches spread over both); a Celery worker, beat and the delta relay. Every process is
+supervised as ``make run`` supervises its own (a killed one is started again); Ctrl-C stops
+everything, servers included. The data stays under ``--var-dir``.
 
 ``<var-dir>/cluster.json`` says where everything is and each process's pid, for operators and
 for the test that kills them (tests/scorekeeper/test_cluster.py).
@@ -47,7 +48,8 @@ def haproxy_config(*, bind: str, stats_bind: str, web: list[int], realtime: list
 
 
 def _start_servers(var: Path, servers: dict) -> dict:
-    """PostgreSQL primary, its hot standby and Redis; each is put in ``servers`` as it starts,
+    """PostgreSQL primary, its hot standby and two Redis servers (everything, and a second for
+    the live feed's share); each is put in ``servers`` as it starts,
     so whatever started is stopped again if a later one fails."""
     servers["primary"] = EmbeddedPostgres(var)
     urls = {"database": servers["primary"].start()}
@@ -56,6 +58,9 @@ def _start_servers(var: Path, servers: dict) -> dict:
     urls["replica"] = servers["replica"].start()
     servers["redis"] = EmbeddedRedis(var)
     urls["redis"] = servers["redis"].start()
+    # A second Redis server for the live feed: matches spread over both (realtime/shards.py).
+    servers["redis-realtime"] = EmbeddedRedis(var / "realtime")
+    urls["realtime_redis"] = servers["redis-realtime"].start()
     return urls
 
 
@@ -81,7 +86,8 @@ def _commands(args, var: Path, web_ports: list[int], realtime_ports: list[int]) 
 def _start(args, var: Path, urls: dict) -> Supervisor:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorekeeper.settings.local")
     os.environ.update(DATABASE_URL=urls["database"], DATABASE_REPLICA_URL=urls["replica"],
-                      REDIS_URL=urls["redis"])
+                      REDIS_URL=urls["redis"],
+                      REALTIME_REDIS_URLS=f"{urls['redis']},{urls['realtime_redis']}")
     import django
     from django.core.management import call_command
 

@@ -1,6 +1,7 @@
 """``make cluster`` under load, with processes killed: HAProxy in front of two web and two
-realtime processes, a primary and its hot standby, Redis, worker, beat and relay — the real
-topology (scorekeeper/cluster.py), started as an operator starts it.
+realtime processes, a primary and its hot standby, two Redis servers (the feed sharded over
+them), worker, beat and relay — the real topology (scorekeeper/cluster.py), started as an
+operator starts it.
 
 A scorer records balls through the balancer without pause while WebSocket fans watch through it;
 one realtime process, then one web process, then the worker, beat, relay and the replica are
@@ -93,7 +94,8 @@ def cluster(tmp_path_factory):
                               if name.split("/")[0] in ("web", "realtime")
                               and "BACKEND" not in name)
                   and len(_up(state["stats"])) >= 6, 60, "every server UP in HAProxy")
-        db_env = _env(DATABASE_URL=state["database"], REDIS_URL=state["redis"])
+        db_env = _env(DATABASE_URL=state["database"], REDIS_URL=state["redis"],
+                      REALTIME_REDIS_URLS=f"{state['redis']},{state['realtime_redis']}")
         made = run_python(SETUP, db_env)
         assert made.returncode == 0, made.stderr[-2000:]
         yield {**state, "var": var, "db_env": db_env, **json.loads(made.stdout)}
