@@ -29,7 +29,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,15 +37,15 @@ os.environ["BENCH_DATABASE_NAME"] = "scorekeeper"  # the cluster's own database
 
 
 def _cluster_env() -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL")}
+    from scorekeeper.cluster import child_env
+
     # Every scorer logs in from this one address: the per-address login limit would refuse them.
-    return {**env, "PYTHONPATH": str(ROOT), "DEMO": "0", "LOG_LEVEL": "WARNING",
-            "LOGIN_RATE_LIMIT_PER_MINUTE": "100000",
-            "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    return child_env(DEMO="0", LOG_LEVEL="WARNING", LOGIN_RATE_LIMIT_PER_MINUTE="100000",
+                     DJANGO_SETTINGS_MODULE="bench.settings")
 
 
 def _start(var: Path, processes: int) -> tuple[subprocess.Popen, dict]:
+    from scorekeeper.cluster import servers_up
     from scorekeeper.embedded import _free_port
 
     (var / "cluster.json").unlink(missing_ok=True)
@@ -59,11 +58,7 @@ def _start(var: Path, processes: int) -> tuple[subprocess.Popen, dict]:
     while time.monotonic() < deadline:
         try:
             state = json.loads((var / "cluster.json").read_text())
-            with urllib.request.urlopen(f"{state['stats']};csv", timeout=5) as response:
-                rows = [line.split(",") for line in response.read().decode().splitlines()[1:]]
-            servers = [row[17] for row in rows
-                       if row[0] in ("web", "realtime") and row[1] != "BACKEND"]
-            if len(servers) == 2 * processes and set(servers) == {"UP"}:
+            if list(servers_up(state["stats"]).values()) == ["UP"] * (2 * processes):
                 return proc, state
         except (OSError, ValueError, KeyError):
             pass

@@ -47,6 +47,26 @@ def haproxy_config(*, bind: str, stats_bind: str, web: list[int], realtime: list
         REALTIME_SERVERS=servers("realtime", realtime))
 
 
+def child_env(**extra: str) -> dict:
+    """The environment to start a cluster with from a shell or process that may have its own
+    DATABASE_URL / REDIS_URL: the cluster gives its processes its own servers' URLs."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL",
+                        "REALTIME_REDIS_URLS")}
+    return {**env, "PYTHONPATH": str(BASE_DIR), **extra}
+
+
+def servers_up(stats_url: str) -> dict[str, str]:
+    """HAProxy's view of each web and realtime server ("web/web-1": "UP"), from its CSV
+    statistics: what the cluster's users wait on before sending load."""
+    import urllib.request
+
+    with urllib.request.urlopen(f"{stats_url};csv", timeout=5) as response:
+        rows = [line.split(",") for line in response.read().decode().splitlines()[1:]]
+    return {f"{row[0]}/{row[1]}": row[17] for row in rows
+            if len(row) > 17 and row[0] in ("web", "realtime") and row[1] != "BACKEND"}
+
+
 def _start_servers(var: Path, servers: dict) -> dict:
     """PostgreSQL primary, its hot standby and two Redis servers (everything, and a second for
     the live feed's share); each is put in ``servers`` as it starts,

@@ -77,4 +77,8 @@ class Browser:
             with self.opener.open(request, timeout=30) as response:
                 return response.status, response.headers, json.loads(response.read())
         except urllib.error.HTTPError as error:
-            return error.code, error.headers, json.loads(error.read())
+            body = error.read()
+            try:
+                return error.code, error.headers, json.loads(body)
+            except ValueError:  # not the application's answer (a load balancer's 502 page)
+                return error.code, error.headers, body.decode(errors="replace")

@@ -25,6 +25,8 @@ import pytest
 import websockets
 
 from bench.write_path import _balls
+from scorekeeper.cluster import child_env as cluster_env
+from scorekeeper.cluster import servers_up
 from scorekeeper.embedded import _free_port
 from tests.conftest import ROOT, run_python
 from tests.servers import Browser
@@ -55,16 +57,7 @@ print(json.dumps({{"keys": keys, "seq": seq}}))
 
 
 def _env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DATABASE_URL", "DATABASE_REPLICA_URL", "REDIS_URL")}
-    return {**env, "PYTHONPATH": str(ROOT), "DJANGO_SETTINGS_MODULE": "scorekeeper.settings.test",
-            "DEMO": "0", **extra}
-
-
-def _up(stats: str) -> dict[str, str]:
-    with urllib.request.urlopen(f"{stats};csv", timeout=5) as response:
-        rows = [line.split(",") for line in response.read().decode().splitlines()[1:]]
-    return {f"{row[0]}/{row[1]}": row[17] for row in rows if len(row) > 17}
+    return cluster_env(DJANGO_SETTINGS_MODULE="scorekeeper.settings.test", DEMO="0", **extra)
 
 
 def _wait_for(predicate, timeout: float, what: str):
@@ -90,10 +83,8 @@ def cluster(tmp_path_factory):
     try:
         state = _wait_for(lambda: (var / "cluster.json").exists()
                           and json.loads((var / "cluster.json").read_text()), 120, "the cluster")
-        _wait_for(lambda: all(status == "UP" for name, status in _up(state["stats"]).items()
-                              if name.split("/")[0] in ("web", "realtime")
-                              and "BACKEND" not in name)
-                  and len(_up(state["stats"])) >= 6, 60, "every server UP in HAProxy")
+        _wait_for(lambda: list(servers_up(state["stats"]).values()) == ["UP"] * 4, 60,
+                  "every server UP in HAProxy")
         db_env = _env(DATABASE_URL=state["database"], REDIS_URL=state["redis"],
                       REALTIME_REDIS_URLS=f"{state['redis']},{state['realtime_redis']}")
         made = run_python(SETUP, db_env)
@@ -210,6 +201,10 @@ def test_killing_any_process_loses_no_ball_and_leaves_every_fan_current(cluster)
     assert sorted(keys) == sorted(acknowledged) and len(set(keys)) == len(keys)
     assert log["seq"] == final
     assert all(not fan.gaps for fan in fans), [fan.gaps for fan in fans if fan.gaps]
+    # The SSE fallback goes through the balancer to the realtime tier too, at the last version.
+    with urllib.request.urlopen(f"{base}/matches/{cluster['match']}/stream", timeout=10) as sse:
+        assert sse.headers["Content-Type"] == "text/event-stream"
+        assert sse.readline().decode().strip() == f"id: {final}"
     # The dead realtime process's fans (leastconn: about half) came back through the balancer.
     reconnects = sum(fan.reconnects for fan in fans)
     assert reconnects >= FANS // 4
