@@ -10,10 +10,11 @@ when three things hold:
 - this client has not written in the last ``REPLICA_STICKY_SECONDS``: ``ReadYourWritesMiddleware``
   gives a signed-in client that writes a short-lived cookie, and while it lasts that client's
   reads stay on the primary, so a scorer never sees the match from before their own ball;
-- the replica is healthy: a probe (at most once per ``REPLICA_CHECK_SECONDS`` per process, on
-  its own connections, never the request's) compares the primary's WAL position with what the
-  replica has replayed. A replica that has been behind for longer than ``REPLICA_MAX_LAG_SECONDS``
-  or does not answer is skipped until a later probe finds it current again.
+- the replica is healthy: a probe (at most once per ``REPLICA_CHECK_SECONDS`` per process, in a
+  background thread on its own connections, so no request waits for it) compares the primary's
+  WAL position with what the replica has replayed. A replica that has been behind for longer
+  than ``REPLICA_MAX_LAG_SECONDS`` or does not answer is skipped until a later probe finds it
+  current again.
 
 A replica that fails in the middle of a read costs that read one retry on the primary (the views
 so marked only read), never an error. ``/readyz`` reports the replica's state (a replica is not
@@ -140,15 +141,25 @@ class ReplicaHealth:
         return state
 
     def usable(self) -> bool:
-        """Whether reads may go to the replica now; probes when the last answer is old. Only one
-        request probes at a time; the others go by the last answer."""
-        stale = time.monotonic() - self.checked_at >= settings.REPLICA_CHECK_SECONDS
-        if stale and self._lock.acquire(blocking=False):
+        """Whether reads may go to the replica now, by the last probe. A request never waits
+        for a probe: an old answer starts one in a background thread (one at a time), so a
+        replica that stops answering — even one whose packets vanish until the connect
+        timeout — never holds a request up."""
+        if time.monotonic() - self.checked_at >= settings.REPLICA_CHECK_SECONDS:
+            self._probe_in_background()
+        return self.state["status"] == "ok"
+
+    def _probe_in_background(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            return  # one is under way
+
+        def run() -> None:
             try:
                 self.probe()
             finally:
                 self._lock.release()
-        return self.state["status"] == "ok"
+
+        threading.Thread(target=run, name="replica-probe", daemon=True).start()
 
     def failed(self, exc: Exception) -> None:
         """A read on the replica failed: skip it until the next probe finds it well."""
@@ -234,7 +245,9 @@ def report() -> dict | None:
     """For ``/readyz`` and ``/metrics``: the replica's last known state (None without one)."""
     if not configured():
         return None
-    if time.monotonic() - health.checked_at >= settings.REPLICA_CHECK_SECONDS:
-        with health._lock:
+    if health.state["status"] == "unknown":
+        with health._lock:  # the first report is a real one (the probe's own timeouts bound it)
             health.probe()
+    else:
+        health.usable()  # keeps it fresh without waiting
     return {**health.state, "fallbacks": health.fallbacks}
