@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 REPLICA = "replica"
 STICKY_COOKIE = "sk_primary"
+PROBE_PATIENCE_SECONDS = 3.0  # a probe running longer than this counts as "down"
 
 _reading_replica: contextvars.ContextVar[bool] = contextvars.ContextVar("reading_replica",
                                                                           default=False)
@@ -94,7 +95,7 @@ class ReplicaHealth:
         self._lock = threading.Lock()
         self._connections: dict[str, psycopg.Connection] = {}
         self._waiting: collections.deque[tuple[int, float]] = collections.deque()
-        self.checked_at = 0.0
+        self.checked_at = self._probe_started = 0.0
         self.state = {"status": "unknown", "lag_seconds": None, "bytes_behind": None}
         self.fallbacks = 0
 
@@ -145,13 +146,20 @@ class ReplicaHealth:
         for a probe: an old answer starts one in a background thread (one at a time), so a
         replica that stops answering — even one whose packets vanish until the connect
         timeout — never holds a request up."""
-        if time.monotonic() - self.checked_at >= settings.REPLICA_CHECK_SECONDS:
+        now = time.monotonic()
+        if now - self.checked_at >= settings.REPLICA_CHECK_SECONDS:
             self._probe_in_background()
+        if (self.state["status"] == "ok" and self._lock.locked()
+                and now - self._probe_started > PROBE_PATIENCE_SECONDS):
+            # A probe that does not come back (a connection whose packets vanish) is an answer.
+            self.state = {**self.state, "status": "down",
+                          "error": f"no answer to a probe for {PROBE_PATIENCE_SECONDS:g} s"}
         return self.state["status"] == "ok"
 
     def _probe_in_background(self) -> None:
         if not self._lock.acquire(blocking=False):
             return  # one is under way
+        self._probe_started = time.monotonic()
 
         def run() -> None:
             try:

@@ -244,3 +244,24 @@ def test_a_client_that_wrote_keeps_reading_the_primary(monkeypatch):
     finally:
         replicas._primary_only.reset(token)
     assert seen == [True, False]
+
+
+def test_a_probe_that_never_comes_back_counts_as_down_and_no_request_waits_for_it(monkeypatch):
+    """A replica whose packets vanish: the probe (in its own thread) hangs; requests go on at
+    once by the last answer, and after PROBE_PATIENCE_SECONDS the replica counts as down."""
+    import threading
+
+    health = replicas.ReplicaHealth()
+    health.state = {"status": "ok", "lag_seconds": 0.0, "bytes_behind": 0}
+    release = threading.Event()
+    monkeypatch.setattr(health, "probe", lambda: release.wait(10))
+    monkeypatch.setattr(replicas, "PROBE_PATIENCE_SECONDS", 0.2)
+    try:
+        started = time.monotonic()
+        assert health.usable() is True  # the last answer; the probe runs elsewhere
+        assert time.monotonic() - started < 0.1
+        time.sleep(0.3)
+        assert health.usable() is False
+        assert "no answer" in health.state["error"]
+    finally:
+        release.set()
