@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -19,3 +20,24 @@ def launch_chromium(playwright):
     assert Path(CHROMIUM).exists(), "Debian's chromium is required (make test installs it)"
     ARTIFACTS.mkdir(exist_ok=True)
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+
+
+@contextlib.contextmanager
+def served_chromium(env: dict | None = None):
+    """A real Uvicorn on the test database and a headless Chromium: (base URL, browser)."""
+    from playwright.sync_api import sync_playwright
+
+    from scorekeeper.embedded import _free_port
+    from tests.servers import child_env, start_server, stop_server
+
+    port = _free_port()
+    server = start_server(port, env or child_env())
+    try:
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            try:
+                yield f"http://127.0.0.1:{port}", browser
+            finally:
+                browser.close()
+    finally:
+        stop_server(server)

@@ -1,6 +1,7 @@
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,20 @@ def run_python(code: str, env: dict[str, str], timeout: float = 60) -> subproces
         text=True,
         timeout=timeout,
     )
+
+
+def wait_until(predicate, timeout: float = 15.0, what: str = "the condition"):
+    """Ask ``predicate`` until it returns something true (that value) or ``timeout`` passes; a
+    server that does not answer yet (OSError) is asked again."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if value := predicate():
+                return value
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from bench.write_path import _balls
 from scorekeeper.cluster import child_env as cluster_env
 from scorekeeper.cluster import servers_up
 from scorekeeper.embedded import _free_port
-from tests.conftest import ROOT, run_python
+from tests.conftest import ROOT, run_python, wait_until
 from tests.servers import Browser
 
 pytestmark = pytest.mark.slow
@@ -60,18 +60,6 @@ def _env(**extra) -> dict:
     return cluster_env(DJANGO_SETTINGS_MODULE="scorekeeper.settings.test", DEMO="0", **extra)
 
 
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if value := predicate():
-                return value
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
-
-
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
     var = tmp_path_factory.mktemp("cluster")
@@ -81,9 +69,9 @@ def cluster(tmp_path_factory):
          "--port", str(port), "--var-dir", str(var)], cwd=ROOT, env=_env(),
         start_new_session=True)
     try:
-        state = _wait_for(lambda: (var / "cluster.json").exists()
+        state = wait_until(lambda: (var / "cluster.json").exists()
                           and json.loads((var / "cluster.json").read_text()), 120, "the cluster")
-        _wait_for(lambda: list(servers_up(state["stats"]).values()) == ["UP"] * 4, 60,
+        wait_until(lambda: list(servers_up(state["stats"]).values()) == ["UP"] * 4, 60,
                   "every server UP in HAProxy")
         db_env = _env(DATABASE_URL=state["database"], REDIS_URL=state["redis"],
                       REALTIME_REDIS_URLS=f"{state['redis']},{state['realtime_redis']}")

@@ -3,14 +3,13 @@
 import json
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 
 import pytest
 
 from scorekeeper.runstack import uvicorn_command
-from tests.conftest import ROOT, server_env
+from tests.conftest import ROOT, server_env, wait_until
 
 
 def test_healthz(client):
@@ -25,16 +24,6 @@ def _get(url: str) -> tuple[int, dict]:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read())
-
-
-def _wait_until(predicate, timeout: float = 30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("condition not met in time")
 
 
 def _free_port() -> int:
@@ -80,7 +69,7 @@ def test_readyz_reports_each_really_stopped_dependency(throwaway_services):
                 return None
             return body if status == 200 and body["status"] == "ok" else None
 
-        body = _wait_until(all_ok, timeout=60)
+        body = wait_until(all_ok, timeout=60)
         assert set(body["checks"]) == {"database", "cache", "channel_layer", "celery"}
         assert all(check["status"] == "ok" for check in body["checks"].values())
 
@@ -88,7 +77,7 @@ def test_readyz_reports_each_really_stopped_dependency(throwaway_services):
             def check():
                 status, body = _get(url)
                 return body if status == status_code and set(names) <= set(body["down"]) else None
-            return _wait_until(check, timeout=10)
+            return wait_until(check, timeout=10)
 
         # Redis gone: reported, but the process still serves (degraded), so a load balancer
         # keeps it in rotation and scoring goes on.

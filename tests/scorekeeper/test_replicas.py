@@ -20,7 +20,7 @@ import pytest
 
 from scorekeeper import replicas
 from scorekeeper.embedded import EmbeddedPostgres, EmbeddedStandby, _free_port
-from tests.conftest import ROOT, run_python
+from tests.conftest import ROOT, run_python, wait_until
 from tests.servers import Browser, child_env, start_server, stop_server
 
 pytestmark = pytest.mark.slow
@@ -104,15 +104,6 @@ def _replica_state(cluster) -> dict:
     return report["replica"]
 
 
-def _wait_for(predicate, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := predicate():
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out")
-
-
 def _replay(cluster, on: bool) -> None:
     _sql(cluster["standby_url"], f"SELECT pg_wal_replay_{'resume' if on else 'pause'}()")
 
@@ -133,7 +124,7 @@ def test_fans_read_the_replica_the_scorer_reads_their_own_write_and_a_lagging_re
     scorer = Browser(cluster["base"])
     scorer.login(cluster["scorer"], f"pw-{cluster['scorer']}")
     _ball(scorer, cluster, "warm-up")
-    _wait_for(lambda: _replica_state(cluster)["status"] == "ok"
+    wait_until(lambda: _replica_state(cluster)["status"] == "ok"
               and _replica_state(cluster)["lag_seconds"] == 0)
     before = _fan_seq(cluster)
     assert before == _primary_seq(cluster)
@@ -156,7 +147,7 @@ def test_fans_read_the_replica_the_scorer_reads_their_own_write_and_a_lagging_re
             assert response.headers["X-Seq"] == str(seq)
 
         # Behind for longer than allowed: skipped, and said so.
-        state = _wait_for(lambda: (s := _replica_state(cluster))["status"] == "lagging" and s)
+        state = wait_until(lambda: (s := _replica_state(cluster))["status"] == "lagging" and s)
         assert state["lag_seconds"] > MAX_LAG and state["bytes_behind"] > 0
         assert _fan_seq(cluster) == seq  # fans now read the primary
         _, metrics = _get(cluster["base"], "/metrics")
@@ -166,7 +157,7 @@ def test_fans_read_the_replica_the_scorer_reads_their_own_write_and_a_lagging_re
         _replay(cluster, on=True)
 
     # Caught up: back in use. Proven by pausing again — a fan sees the older version once more.
-    _wait_for(lambda: _replica_state(cluster)["status"] == "ok")
+    wait_until(lambda: _replica_state(cluster)["status"] == "ok")
     assert _list_etag(cluster, urllib.request.urlopen) != lists_before  # the replica has the ball
     lists_before = _list_etag(cluster, urllib.request.urlopen)
     _replay(cluster, on=False)
@@ -175,13 +166,13 @@ def test_fans_read_the_replica_the_scorer_reads_their_own_write_and_a_lagging_re
         assert _list_etag(cluster, urllib.request.urlopen) == lists_before
     finally:
         _replay(cluster, on=True)
-    _wait_for(lambda: _list_etag(cluster, urllib.request.urlopen) != lists_before)
+    wait_until(lambda: _list_etag(cluster, urllib.request.urlopen) != lists_before)
 
 
 def test_a_replica_that_goes_down_is_skipped_with_no_error_and_used_again_when_back(cluster):
     scorer = Browser(cluster["base"])
     scorer.login(cluster["scorer"], f"pw-{cluster['scorer']}")
-    _wait_for(lambda: _replica_state(cluster)["status"] == "ok")
+    wait_until(lambda: _replica_state(cluster)["status"] == "ok")
     cluster["standby"].stop()
     try:
         seq = _ball(scorer, cluster, "standby-down")
@@ -191,11 +182,11 @@ def test_a_replica_that_goes_down_is_skipped_with_no_error_and_used_again_when_b
             status, body = _get(cluster["base"], path)
             assert status == 200, (path, status, body[:300])
         assert _fan_seq(cluster) == seq
-        state = _wait_for(lambda: (s := _replica_state(cluster))["status"] == "down" and s)
+        state = wait_until(lambda: (s := _replica_state(cluster))["status"] == "down" and s)
         assert state["error"]
     finally:
         cluster["standby"].start()
-    _wait_for(lambda: _replica_state(cluster)["status"] == "ok", timeout=30)
+    wait_until(lambda: _replica_state(cluster)["status"] == "ok", timeout=30)
     assert _fan_seq(cluster) == seq
 
 
