@@ -162,15 +162,15 @@ class _Scorer:
         self.delta_bytes: list[int] = []
 
     def post(self, action: dict) -> None:
+        from realtime.publish import delta_text  # as fans receive it
+
         response = self.session.post(
             f"{self.base}/api/matches/{self.match_id}/actions", headers=self.headers,
             json={"action": action, "expected_seq": self.seq, "idempotency_key": uuid.uuid4().hex})
         assert response.status_code == 201, (response.status_code, response.text[:300])
         body = response.json()
         self.seq = body["seq"]
-        # As fans receive it: compact JSON with the commit time ``t`` added.
-        self.delta_bytes.append(len(json.dumps({**body["delta"], "t": time.time()},
-                                               separators=(",", ":"))))
+        self.delta_bytes.append(len(delta_text(body["delta"])))
 
 
 def _cpu_seconds(pids: list[int]) -> float:

@@ -283,7 +283,9 @@ class CricsheetReplay:
             for w in delivery.get("wickets", [])
             if KIND_MAP[w["kind"]] not in (*RETIREMENTS, "timed_out")
         ]
-        action = {"kind": "delivery", "runs": delivery["runs"]["batter"], "extras": extras}
+        action = {"kind": "delivery", "runs": delivery["runs"]["batter"]}
+        if extras:  # as a scorer sends it: no empty extras in the log
+            action["extras"] = extras
         if _boundary(delivery, self.config):
             action["boundary"] = True
         if wickets:

@@ -1,8 +1,9 @@
 """What fans receive: a snapshot of the match view, then small deltas (pure functions, no I/O).
 
-The view is ``games.selectors.match_payload`` (the one serialization of a match) with its lists of
-rows keyed by id — innings by number, card rows by player, partnerships by wicket — so that a
-change to one batter's figures is one small entry, not the whole card. A delta's ``patch`` is a
+The view is ``games.selectors.match_payload`` (the one serialization of a match) less what it
+repeats or derives, with its lists of rows keyed by id — innings by number, card rows by player,
+partnerships by wicket — so that a change to one batter's figures is one small entry, not the
+whole card. A delta's ``patch`` is a
 JSON Merge Patch (RFC 7386) from the previous view to the new one: objects merge, anything else
 replaces, ``null`` deletes (clients read a missing key as null).
 """
@@ -11,19 +12,44 @@ from __future__ import annotations
 
 import json
 
-_KEYED_LISTS = {"batting_card": "player", "bowling_card": "player", "partnerships": "wicket"}
+# Row lists keyed by a field of the row (None: by position), so a change to one row is one entry.
+_KEYED_LISTS = {"batting_card": "player", "bowling_card": "player", "partnerships": "wicket",
+                "fall_of_wickets": None}
+
+# What the API payload repeats or derives, left out of the fan view so that a ball's delta says
+# only what the ball changed (docs/realtime.md says how a client derives each): the version is
+# the message's ``v``; legal balls are the bowling card's balls; rates, extras' total, runs
+# needed and balls left follow from the counts, the overs and the quota; who is on strike and
+# who bowls is one id each, not a copy of their card row; the current partnership is the last
+# row of ``partnerships``; recent balls are the ``appended`` symbols.
+_DERIVED = {"seq"}
+_DERIVED_INNINGS = {"legal_balls", "extras_total", "run_rate", "required_rate", "runs_needed",
+                    "balls_left", "partnership", "recent_balls"}
+_DERIVED_ROW = {"batting_card": {"strike_rate", "at_crease", "on_strike"},
+                "bowling_card": {"overs", "economy"}, "partnerships": set(),
+                "fall_of_wickets": set()}
+_ON_FIELD = ("striker", "non_striker", "bowler")
 
 
-def keyed_view(payload: dict, *, kept: dict | None = None) -> dict:
-    """``payload`` with its row lists keyed; ``kept``: keyed innings (by number) the payload
-    left out because they did not change, reused as they are."""
-    view = dict(payload)
+def fan_view(payload: dict, *, kept: dict | None = None) -> dict:
+    """What fans are sent of a match: ``payload`` (the API's serialization) less what it
+    repeats or derives, with its row lists keyed (innings by number, card rows by player,
+    partnerships by wicket, the fall of wickets by position; a row keeps its position in
+    ``order``), so a change to one batter's figures is one small entry, not the whole card.
+    ``kept``: fan views of leading innings the payload left out because they did not change,
+    reused as they are."""
+    view = {k: v for k, v in payload.items() if k not in _DERIVED}
     innings = dict(kept or {})
     for inn in payload["innings"]:
-        inn = dict(inn)
+        lean = {k: v for k, v in inn.items() if k not in _DERIVED_INNINGS}
+        for name in _ON_FIELD:
+            lean[name] = inn[name]["player"] if inn[name] else None
         for name, key in _KEYED_LISTS.items():
-            inn[name] = {str(row[key]): {**row, "order": i} for i, row in enumerate(inn[name])}
-        innings[str(inn["number"])] = inn
+            dropped = _DERIVED_ROW[name]
+            lean[name] = {str(i if key is None else row[key]):
+                          {**{k: v for k, v in row.items() if k not in dropped}, "order": i}
+                          for i, row in enumerate(inn[name])}
+        innings[str(inn["number"])] = lean
     view["innings"] = innings
     return view
 
@@ -72,7 +98,7 @@ def deliveries_changed(entry_kind: str, payload: dict, seq: int, after: dict) ->
     if entry_kind == "delivery":
         inn = after["innings"][-1] if after["innings"] else None
         symbol = inn["recent_balls"][-1] if inn and inn["recent_balls"] else None
-        # The ball's action is the entry's own (``entry.action``): not sent twice.
+        # The ball's action is the message's own ``action``: not sent twice.
         change["appended"] = [{"seq": seq, "innings": inn["number"] if inn else None,
                                "symbol": symbol}]
     elif entry_kind == "undo" and payload.get("undone", {}).get("kind") == "delivery":
@@ -84,11 +110,13 @@ def deliveries_changed(entry_kind: str, payload: dict, seq: int, after: dict) ->
     return change
 
 
-def delta_message(*, match_id: int, version: int, entry: dict, before_view: dict,
+def delta_message(*, match_id: int, version: int, action: dict, before_view: dict,
                   after_view: dict, deliveries: dict) -> dict:
-    """The delta for one committed entry (serialized once, at commit, by the publisher)."""
+    """The delta for one committed log entry: its ``action`` (as logged), what it changed in
+    the fan view and in the ball-by-ball list (serialized once, after commit, by the
+    publisher)."""
     return {
-        "type": "delta", "match": match_id, "v": version, "entry": entry,
+        "type": "delta", "match": match_id, "v": version, "action": action,
         "patch": merge_patch(before_view, after_view), **deliveries,
     }
 

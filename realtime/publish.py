@@ -15,7 +15,7 @@ from games.selectors import match_payload
 from games.signals import action_recorded
 from realtime import shards
 from realtime.buffer import buffer_append
-from realtime.delta import deliveries_changed, delta_message, keyed_view
+from realtime.delta import deliveries_changed, delta_message, fan_view
 
 DELTA_EVENT = "match.delta"
 
@@ -31,6 +31,11 @@ def group_send_sync(group: str, message: dict) -> None:
     """
     layer = get_channel_layer()
     shards.client_for_group(group).publish(shards.group_channel(group), layer.serialize(message))
+
+
+def delta_text(message: dict) -> str:
+    """A delta as published: compact JSON stamped with the commit time ``t`` (to the ms)."""
+    return json.dumps({**message, "t": round(time.time(), 3)}, separators=(",", ":"))
 
 
 def _remember(match_id: int, seq: int, view: dict) -> None:
@@ -73,7 +78,7 @@ def _view(match, config, state: dict, seq: int, *, previous: dict | None = None,
     kept = dict(itertools.islice(previous["innings"].items(), unchanged)) if unchanged else None
     payload = match_payload(match=match, config=config, state=state, seq=seq,
                             skip_innings=unchanged)
-    return keyed_view(payload, kept=kept)
+    return fan_view(payload, kept=kept)
 
 
 @receiver(action_recorded, dispatch_uid="realtime.publish_delta")
@@ -94,12 +99,12 @@ def publish_delta(sender, match, entry, before, after, config, **kwargs):
         _remember(match.pk, entry.seq, after_view)
         message = delta_message(
             match_id=match.pk, version=entry.seq,
-            entry={"seq": entry.seq, "kind": entry.kind, "action": entry.payload},
+            action=entry.payload,
             before_view=before_view, after_view=after_view,
             deliveries=deliveries_changed(entry.kind, entry.payload, entry.seq, after),
         )
         entry.delta = message
-        text = json.dumps({**message, "t": time.time()}, separators=(",", ":"))
+        text = delta_text(message)
         publish_text(group=match.group_name, match_id=match.pk, version=entry.seq, text=text)
 
     # robust: the action is committed whatever happens here; a fan that misses this delta (Redis

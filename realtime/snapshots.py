@@ -8,7 +8,7 @@ from channels.db import database_sync_to_async
 from games.models import Match
 from games.selectors import match_get_for_fans, match_payload
 from realtime.buffer import buffer_since
-from realtime.delta import keyed_view, snapshot_message
+from realtime.delta import fan_view, snapshot_message
 from scorekeeper.replicas import replica_reads
 
 
@@ -24,8 +24,8 @@ async def missed_deltas(match_id: int, since: int, current: int | None) -> list[
 
 
 def snapshot_view(match: Match) -> dict:
-    """The fan's view of a match: the API's serialization, with rows keyed by id."""
-    return keyed_view(match_payload(match=match))
+    """The fan's view of a match (``realtime.delta.fan_view``)."""
+    return fan_view(match_payload(match=match))
 
 
 def match_snapshot(match_id: int) -> tuple[int, str]:

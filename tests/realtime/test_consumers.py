@@ -59,7 +59,7 @@ async def test_snapshot_on_connect_then_one_delta_per_action_in_order(match):
         assert (delta["type"], delta["v"]) == ("delta", expected)
         assert delta["appended"][0]["seq"] == expected
         assert "action" not in delta["appended"][0]  # it is the entry's: sent once
-        assert delta["entry"]["action"]["runs"] == (1, 4, 0)[expected - 2]
+        assert delta["action"]["runs"] == (1, 4, 0)[expected - 2]
         view = apply_patch(view, delta["patch"])
     assert view == await _view(match.pk)  # the deltas rebuild exactly the current state
     await _nothing_more(fan)
@@ -74,8 +74,9 @@ async def test_deltas_are_small_and_say_only_what_changed(match):
     delta = await fan.receive_json_from(timeout=5)
     patch = delta["patch"]["innings"]["1"]
     assert patch["runs"] == 1 and "batting_name" not in patch and "bowling" not in patch
-    assert set(patch["batting_card"]) == {match.a_ids[0], match.a_ids[1]}
-    assert patch["batting_card"][match.a_ids[1]] == {"on_strike": True}  # they crossed
+    assert patch["batting_card"] == {match.a_ids[0]: {"runs": 1, "balls": 1}}  # who scored
+    # They crossed: the strike is one id each, not a change to both card rows.
+    assert (patch["striker"], patch["non_striker"]) == (match.a_ids[1], match.a_ids[0])
     await fan.disconnect()
 
 
