@@ -15,13 +15,19 @@ def buffer_key(match_id: int) -> str:
     return f"{settings.CACHES['default']['KEY_PREFIX']}:deltas:{match_id}"
 
 
-def buffer_append(match_id: int, version: int, text: str) -> None:
+def buffer_append(match_id: int, version: int, text: str, *,
+                  publish: tuple[str, bytes] | None = None) -> None:
+    """Keep ``text`` as the match's delta at ``version``; with ``publish`` (a pub/sub channel on
+    the match's server and a message), also PUBLISH it in the same transaction: one round trip,
+    and a fan never sees a delta that a resume from the buffer could not."""
     key = buffer_key(match_id)
     pipe = client_for_match(match_id).pipeline(transaction=True)
     pipe.zremrangebyscore(key, version, version)  # a re-publish of a version replaces it
     pipe.zadd(key, {text: version})
     pipe.zremrangebyrank(key, 0, -(BUFFER_SIZE + 1))
     pipe.expire(key, BUFFER_TTL)
+    if publish is not None:
+        pipe.publish(*publish)
     pipe.execute()
 
 

@@ -11,6 +11,7 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from django.dispatch import receiver
 
+from games.models import match_group_name
 from games.selectors import match_payload
 from games.signals import action_recorded
 from realtime import shards
@@ -18,19 +19,6 @@ from realtime.buffer import buffer_append
 from realtime.delta import deliveries_changed, delta_message, fan_view
 
 DELTA_EVENT = "match.delta"
-
-
-def group_send_sync(group: str, message: dict) -> None:
-    """``group_send`` on the Redis pub/sub channel layer, from synchronous code, in one PUBLISH.
-
-    ``async_to_sync(layer.group_send)`` starts an event loop per call and the layer opens a Redis
-    connection per loop; a publisher thread instead fought the request thread for the GIL. This
-    writes the layer's own wire format (its serializer, its group channel name) with a plain
-    client, on the server the layer hashes the group to; the consumer tests check that the
-    layer's subscribers receive it.
-    """
-    layer = get_channel_layer()
-    shards.client_for_group(group).publish(shards.group_channel(group), layer.serialize(message))
 
 
 def delta_text(message: dict) -> str:
@@ -45,12 +33,21 @@ def _remember(match_id: int, seq: int, view: dict) -> None:
         _last_views.popitem(last=False)
 
 
-def publish_text(*, group: str, match_id: int, version: int, text: str) -> None:
+def publish_text(*, match_id: int, version: int, text: str) -> None:
     """Buffer a serialized message at ``version`` (where resuming fans read it) and PUBLISH it
-    to the match's group: what a commit sends, and what the relay sends for one that could
-    not."""
-    buffer_append(match_id, version, text)
-    group_send_sync(group, {"type": DELTA_EVENT, "match": match_id, "v": version, "text": text})
+    to the match's group, in one Redis round trip: what a commit sends, and what the relay
+    sends for one that could not.
+
+    This is ``group_send`` on the Redis pub/sub channel layer without its machinery: calling
+    ``async_to_sync(layer.group_send)`` starts an event loop per call and the layer opens a
+    Redis connection per loop (a publisher thread instead fought the request thread for the
+    GIL). We write the layer's own wire format (its serializer, its group channel name) on the
+    server the layer hashes the group to, which is the match's buffer's server
+    (realtime/shards.py); the consumer tests check that the layer's subscribers receive it.
+    """
+    message = {"type": DELTA_EVENT, "match": match_id, "v": version, "text": text}
+    buffer_append(match_id, version, text, publish=(
+        shards.group_channel(match_group_name(match_id)), get_channel_layer().serialize(message)))
 
 
 # The last view computed per match in this process: the next action's "before" is usually it.
@@ -105,7 +102,7 @@ def publish_delta(sender, match, entry, before, after, config, **kwargs):
         )
         entry.delta = message
         text = delta_text(message)
-        publish_text(group=match.group_name, match_id=match.pk, version=entry.seq, text=text)
+        publish_text(match_id=match.pk, version=entry.seq, text=text)
 
     # robust: the action is committed whatever happens here; a fan that misses this delta (Redis
     # briefly down) sees the gap at the next one and resyncs, and the relay republishes.

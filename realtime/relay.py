@@ -59,8 +59,7 @@ def relay_once() -> int:
     behind = matches_behind()
     for match_id, _ in behind:
         version, text = match_snapshot(match_id)
-        publish_text(group=match_group_name(match_id), match_id=match_id, version=version,
-                     text=text)
+        publish_text(match_id=match_id, version=version, text=text)
         logger.info("Relayed match %s at version %s.", match_id, version)
     return len(behind)
 

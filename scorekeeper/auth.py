@@ -1,4 +1,4 @@
-"""Password checks that do not hold a database connection.
+"""Password checks that do not hold a database connection; the user read with the session.
 
 A password hash (PBKDF2, hundreds of thousands of rounds) is the most expensive thing a
 request does here. Django's ModelBackend runs it between reading the user and the end of the
@@ -15,6 +15,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
+from scorekeeper.sessions import session_user
+
 # Hashes at once in a process: one a core. More only share the cores, so every login of a
 # burst would finish at the end of it; with a queue the first ones are signed in at once.
 _HASHING = threading.BoundedSemaphore(os.cpu_count() or 1)
@@ -29,7 +31,15 @@ def _release_connection() -> None:
 
 class PoolFriendlyModelBackend(ModelBackend):
     """ModelBackend, with the connection given back while the password is hashed. The same
-    timing for unknown users (a hash is run for them too) and the same checks."""
+    timing for unknown users (a hash is run for them too) and the same checks. A signed-in
+    request's user is the one its session was read with (scorekeeper/sessions.py), not read
+    again."""
+
+    def get_user(self, user_id):
+        user = session_user(user_id)
+        if user is None:
+            return super().get_user(user_id)
+        return user if self.user_can_authenticate(user) else None
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         user_model = get_user_model()

@@ -57,11 +57,14 @@ class ReplicaRouter:
     # Who is signed in is never read from a copy that may lag: a logout or a new session
     # takes effect at once.
     PRIMARY_APPS = frozenset({"sessions", "auth"})
+    PRIMARY_MODELS = frozenset({"scorekeeper.usersession"})
 
     def db_for_read(self, model, **hints):
         if not _reading_replica.get():
             return None  # Django's default: the primary (or the instance's own database)
-        return "default" if model._meta.app_label in self.PRIMARY_APPS else REPLICA
+        primary = (model._meta.app_label in self.PRIMARY_APPS
+                   or model._meta.label_lower in self.PRIMARY_MODELS)
+        return "default" if primary else REPLICA
 
     def db_for_write(self, model, **hints):
         return "default"

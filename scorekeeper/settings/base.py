@@ -169,7 +169,8 @@ CACHES = {
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Sessions live in PostgreSQL, where the balls are: a scorer stays logged in and can score
 # while Redis is down (the cached_db backend wrote through Redis and failed with it).
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Database sessions read with their user in one query (scorekeeper/sessions.py).
+SESSION_ENGINE = "scorekeeper.sessions"
 # ModelBackend that hands its pooled connection back while a password is hashed (a burst of
 # logins waits for the CPU, not for the pool): scorekeeper/auth.py.
 AUTHENTICATION_BACKENDS = ["scorekeeper.auth.PoolFriendlyModelBackend"]
