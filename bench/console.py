@@ -2,7 +2,7 @@
 
     python -m bench.console [--scorers 1,4] [--balls 200]
 
-Starts one Uvicorn process on the benchmark database; each scorer (a thread with its own
+Starts the web role (Gunicorn) on the benchmark database; each scorer (a thread with its own
 session, logged in through the real login form) scores its own match by posting the pad's form
 exactly as a browser without JavaScript does (CSRF token, expected_seq, idempotency key read from
 the page it was given), following the redirect and reading the new page. Times the whole round
@@ -68,7 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scorers", default="1,4")
     parser.add_argument("--balls", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=1, help="Uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="Gunicorn workers")
     parser.add_argument("--fetch", action="store_true",
                         help="post as pad.js does (one request per ball) instead of POST→302→GET")
     args = parser.parse_args()

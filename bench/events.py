@@ -2,8 +2,9 @@
 
     python -m bench.events [--clients 8] [--seconds 20] [--workers 1]
 
-Starts Uvicorn on the benchmark database (rate limit lifted), posts for a fixed time, then
-compares the events acknowledged (202) with the rows in PostgreSQL: nothing may be lost.
+Starts the web role (Gunicorn) on the benchmark database (rate limit lifted), posts for a fixed
+time, then compares the events acknowledged (202) with the rows in PostgreSQL: nothing may be
+lost.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--workers", type=int, default=1, help="Uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="Gunicorn workers")
     args = parser.parse_args()
 
     import django
@@ -104,7 +105,7 @@ def main() -> None:
         stored = cursor.fetchone()[0]
     q = statistics.quantiles(out["latencies"], n=100)
     print(
-        f"{args.clients} clients, batches of {args.batch}, {args.workers} Uvicorn worker(s), "
+        f"{args.clients} clients, batches of {args.batch}, {args.workers} Gunicorn worker(s), "
         f"{elapsed:.1f} s"
     )
     print(

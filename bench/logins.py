@@ -1,4 +1,4 @@
-"""Simultaneous logins against one Uvicorn process (issue 15: "64 simultaneous logins all
+"""Simultaneous logins against one web process (issue 15: "64 simultaneous logins all
 answered"): N users each fetch the login form, then all post it at the same moment. Prints how
 many were answered with the redirect a good login gets (and any other status) and the
 latencies. The production password hasher (PBKDF2) is in force, as in the bench settings.
@@ -43,7 +43,7 @@ def _login(base: str, username: str, gate: threading.Barrier, out: dict, lock) -
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=64)
-    parser.add_argument("--workers", type=int, default=1, help="Uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="Gunicorn workers")
     args = parser.parse_args()
 
     import django

@@ -1,4 +1,6 @@
-"""A Uvicorn process on the benchmark database, started and stopped around a benchmark."""
+"""A server on the benchmark database, started and stopped around a benchmark: the web role as
+production runs it (Gunicorn, WSGI) or the all-in-one ASGI application (Uvicorn: HTTP, the
+WebSocket and SSE feed; what ``make run`` and the tests serve)."""
 
 from __future__ import annotations
 
@@ -13,15 +15,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @contextlib.contextmanager
-def bench_server(*, workers: int = 1, pids: list[int] | None = None, **env_overrides: str):
-    """Yield the port of a running Uvicorn (``workers`` processes, bench settings); ``pids``
-    receives its process id (for measuring its CPU time)."""
+def bench_server(*, workers: int = 1, pids: list[int] | None = None, role: str = "web",
+                 **env_overrides: str):
+    """Yield the port of a running server (``role`` "web": Gunicorn's web role; "asgi":
+    Uvicorn's all-in-one application) of ``workers`` processes on the bench settings; ``pids``
+    receives its process id (for measuring its CPU time, its workers' included)."""
     from scorekeeper.embedded import _free_port
-    from scorekeeper.runstack import uvicorn_command
+    from scorekeeper.runstack import gunicorn_command, uvicorn_command
 
     port = _free_port()
-    command = [*uvicorn_command("127.0.0.1", str(port)), "--workers", str(workers),
-               "--log-level", "warning"]
+    if role == "web":
+        command = [*gunicorn_command("127.0.0.1", str(port)), "--workers", str(workers)]
+    else:
+        command = [*uvicorn_command("127.0.0.1", str(port)), "--workers", str(workers),
+                   "--log-level", "warning"]
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
            "LOG_LEVEL": "WARNING", **env_overrides}
     server = subprocess.Popen(command, cwd=ROOT, env=env)

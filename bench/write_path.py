@@ -1,25 +1,29 @@
 """Write-path benchmark: what a ball costs over HTTP, beside the write service and the database.
 
-    python -m bench.write_path [--scorers 1,8,32] [--balls 200] [--workers 1]
+    python -m bench.write_path [--scorers 1,8,32] [--balls 200] [--workers 1] [--servers web,asgi]
 
 In one run, on the benchmark database:
 
 1. **raw**: a psycopg loop with the write service's own SQL (lock the match row, insert the entry,
    update the state, commit), one connection per scorer: what PostgreSQL itself allows.
 2. **service**: ``match_record_action`` called directly (hooks included: domain events, delta).
-3. **HTTP JSON**: ``POST /api/matches/<id>/actions`` on one Uvicorn server (``--workers``
-   processes), each scorer a logged-in session with CSRF, ``expected_seq`` and an idempotency key,
-   on its own match.
+3. **HTTP web** / **HTTP asgi**: ``POST /api/matches/<id>/actions`` on the web role as production
+   runs it (Gunicorn, WSGI) and on Uvicorn's all-in-one ASGI application, side by side
+   (``--workers`` processes each), each scorer a logged-in session with CSRF, ``expected_seq``
+   and an idempotency key, on its own match.
 
-Each prints deliveries/s and p50/p95/p99 per N concurrent scorers; the HTTP rows add the server's
-CPU per action (its processes' user+system time over the run / actions). Last, one scorer plays a
-whole 50-over match (both innings, ~740 actions) over HTTP: p50 of its first and last 100 balls
-shows whether a ball's cost grows with the match.
+First, **empty web** / **empty asgi**: ``GET /healthz`` (no query, no session) from one client,
+the server's CPU per request before any work. Then each prints deliveries/s and p50/p95/p99 per
+N concurrent scorers; the HTTP rows add the server's CPU per action (its processes' user+system
+time over the run / actions). Last, one scorer plays a whole 50-over match (both innings, ~740
+actions) over HTTP on the first server: p50 of its first and last 100 balls shows whether a
+ball's cost grows with the match.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -185,7 +189,11 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
-def bench_http(base: str, server_pids: list[int], scorers: int, balls: int) -> None:
+_SERVERS = {"web": "the web role (Gunicorn)", "asgi": "Uvicorn (ASGI)"}
+
+
+def bench_http(base: str, server_pids: list[int], scorers: int, balls: int,
+               label: str = "HTTP") -> None:
     from django.db import connection
 
     jobs = [_new_match("http") for _ in range(scorers)]
@@ -204,10 +212,29 @@ def bench_http(base: str, server_pids: list[int], scorers: int, balls: int) -> N
     cpu_before = _cpu_seconds(server_pids)
     elapsed, latencies = _parallel(scorers, work)
     cpu = _cpu_seconds(server_pids) - cpu_before
-    _row("HTTP JSON", scorers, len(latencies), elapsed, latencies, cpu)
+    _row(label, scorers, len(latencies), elapsed, latencies, cpu)
     for _, match in jobs:  # every acknowledged ball recorded exactly once
         match.refresh_from_db()
         assert match.state["innings"][0]["legal_balls"] == balls, match.pk
+
+
+def bench_empty_request(base: str, server_pids: list[int], label: str,
+                        requests_: int = 1000) -> None:
+    """What the server costs before any work: ``GET /healthz`` (no query, no session), one
+    client, in a loop: the floor under every request's CPU."""
+    import requests
+
+    session = requests.Session()
+    for _ in range(50):
+        session.get(f"{base}/healthz")
+    cpu_before, started = _cpu_seconds(server_pids), time.perf_counter()
+    latencies = []
+    for _ in range(requests_):
+        begun = time.perf_counter()
+        session.get(f"{base}/healthz")
+        latencies.append(time.perf_counter() - begun)
+    cpu = _cpu_seconds(server_pids) - cpu_before
+    _row(label, 1, requests_, time.perf_counter() - started, latencies, cpu)
 
 
 def bench_whole_match(base: str) -> None:
@@ -244,7 +271,10 @@ def main() -> None:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scorers", default="1,8,32")
     parser.add_argument("--balls", type=int, default=200, help="deliveries per scorer")
-    parser.add_argument("--workers", type=int, default=1, help="Uvicorn worker processes")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--servers", default="web,asgi",
+                        help="web: the web role (Gunicorn, WSGI); asgi: Uvicorn's all-in-one "
+                             "application (what make run and the tests serve)")
     args = parser.parse_args()
 
     import django
@@ -254,19 +284,27 @@ def main() -> None:
     from bench.server import bench_server
 
     prepare_database()
-    pids: list[int] = []
-    with bench_server(workers=args.workers, LOGIN_RATE_LIMIT_PER_MINUTE="100000",
-                      DATABASE_POOL_MAX_SIZE=SERVER_POOL, pids=pids) as port:
-        base = f"http://127.0.0.1:{port}"
-        print(f"{args.balls} deliveries per scorer, each scorer on its own match; HTTP: one "
-              f"Uvicorn server, {args.workers} worker process(es)")
+    roles = args.servers.split(",")
+    with contextlib.ExitStack() as stack:
+        servers = {}
+        for role in roles:
+            pids: list[int] = []
+            port = stack.enter_context(bench_server(
+                workers=args.workers, role=role, LOGIN_RATE_LIMIT_PER_MINUTE="100000",
+                DATABASE_POOL_MAX_SIZE=SERVER_POOL, pids=pids))
+            servers[role] = (f"http://127.0.0.1:{port}", pids)
+        print(f"{args.balls} deliveries per scorer, each scorer on its own match; HTTP: "
+              f"{', '.join(_SERVERS[r] for r in roles)}, {args.workers} worker process(es) each")
         print(f"{'path':<10} {'scorers':>7} {'balls':>7} {'per s':>8} {'p50 ms':>7} "
               f"{'p95 ms':>7} {'p99 ms':>7} {'CPU ms/ball':>9}")
+        for role, (base, pids) in servers.items():
+            bench_empty_request(base, pids, f"empty {role}")
         for scorers in (int(n) for n in args.scorers.split(",")):
             bench_raw(scorers, args.balls)
             bench_service(scorers, args.balls)
-            bench_http(base, pids, scorers, args.balls)
-        bench_whole_match(base)
+            for role, (base, pids) in servers.items():
+                bench_http(base, pids, scorers, args.balls, label=f"HTTP {role}")
+        bench_whole_match(servers[roles[0]][0])
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def _local_stack(matches: int, workers: int):
     prepare_database()
     call_command("load_plan", matches=matches, out=str(OUT / "plan.json"), verbosity=0)
     prepare_multiprocess_dir(OUT / "prometheus")
-    with bench_server(workers=workers, EVENTS_RATE_LIMIT_PER_MINUTE="1000000",
+    with bench_server(workers=workers, role="asgi", EVENTS_RATE_LIMIT_PER_MINUTE="1000000",
                       LOGIN_RATE_LIMIT_PER_MINUTE="100000") as port:
         yield f"http://127.0.0.1:{port}", OUT / "plan.json"
 

@@ -1,12 +1,13 @@
 """ASGI entry points: HTTP goes to Django, WebSockets to the realtime app's consumers.
 
-Three applications, one per process role (docs/deploy.md):
+Two applications (docs/deploy.md):
 
 - ``application`` serves everything: one process on its own (``make run``, tests);
-- ``web_application`` serves HTTP — scorers, the API, pages — and refuses the live feed;
 - ``realtime_application`` serves the live feed only (WebSocket and the SSE stream) plus the
-  health and metrics endpoints, so thousands of open streams never queue behind page renders,
-  and each tier is scaled on its own behind the load balancer, which routes by path.
+  health and metrics endpoints — the realtime role — so thousands of open streams never queue
+  behind page renders, and each tier is scaled on its own behind the load balancer, which
+  routes by path. The web role (scorers, the API, pages) is served over WSGI by Gunicorn:
+  ``scorekeeper.wsgi``.
 """
 
 import json
@@ -22,15 +23,11 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from realtime.routing import websocket_urlpatterns  # noqa: E402
+from scorekeeper.roles import FEED_PATH, NOT_HERE_REALTIME, OPERATIONS_PATH  # noqa: E402
 
 # Fans are anonymous: no session or auth middleware, whose per-message send wrapper would run
 # for every delta to every fan. Routes that need a user wrap themselves.
 websocket_app = AllowedHostsOriginValidator(URLRouter(websocket_urlpatterns))
-
-# What the load balancer sends to the realtime tier (deploy/haproxy/haproxy.cfg.template, the
-# Ingress) besides WebSockets, and what a realtime process answers over HTTP.
-FEED_PATH = re.compile(r"^/matches/\d+/stream$")
-OPERATIONS_PATH = re.compile(r"^/(healthz|readyz|metrics|api/health/)")
 
 
 def _refuse_http(message: str):
@@ -45,35 +42,19 @@ def _refuse_http(message: str):
     return refuse
 
 
-def _only(paths: re.Pattern, app, refuse, *, matching: bool = True):
+def _only(paths: re.Pattern, app, refuse):
     async def route(scope, receive, send):
-        if bool(paths.match(scope["path"])) == matching:
+        if paths.match(scope["path"]):
             return await app(scope, receive, send)
         return await refuse(scope, receive, send)
 
     return route
 
 
-async def _refuse_websocket(scope, receive, send):
-    await receive()  # websocket.connect
-    # Not 4404 (a match that does not exist, to the page): this process is the wrong one.
-    await send({"type": "websocket.close", "code": 4503})
-
-
-_not_here_realtime = _refuse_http(
-    "This is a realtime process: it serves the live feed (WebSocket and SSE) only.")
-_not_here_web = _refuse_http(
-    "The live feed is served by the realtime processes; this is a web process.")
-
 application = ProtocolTypeRouter({"http": django_asgi_app, "websocket": websocket_app})
-
-web_application = ProtocolTypeRouter({
-    "http": _only(FEED_PATH, django_asgi_app, _not_here_web, matching=False),
-    "websocket": _refuse_websocket,
-})
 
 _realtime_http_paths = re.compile(f"{FEED_PATH.pattern}|{OPERATIONS_PATH.pattern}")
 realtime_application = ProtocolTypeRouter({
-    "http": _only(_realtime_http_paths, django_asgi_app, _not_here_realtime),
+    "http": _only(_realtime_http_paths, django_asgi_app, _refuse_http(NOT_HERE_REALTIME)),
     "websocket": websocket_app,
 })

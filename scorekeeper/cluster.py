@@ -32,7 +32,14 @@ from scorekeeper.embedded import (
     EmbeddedStandby,
     _free_port,
 )
-from scorekeeper.runstack import Supervisor, _children, _ensure_demo_staff, _stop, uvicorn_command
+from scorekeeper.runstack import (
+    Supervisor,
+    _children,
+    _ensure_demo_staff,
+    _stop,
+    gunicorn_command,
+    uvicorn_command,
+)
 
 HAPROXY_TEMPLATE = BASE_DIR / "deploy" / "haproxy" / "haproxy.cfg.template"
 
@@ -86,7 +93,7 @@ def _start_servers(var: Path, servers: dict) -> dict:
 
 def _commands(args, var: Path, web_ports: list[int], realtime_ports: list[int]) -> dict:
     roles = _children(tiers=True)  # worker, beat, relay as production runs them
-    commands = {f"web-{i}": uvicorn_command("127.0.0.1", str(port), "web_application")
+    commands = {f"web-{i}": gunicorn_command("127.0.0.1", str(port))
                 for i, port in enumerate(web_ports, start=1)}
     commands |= {f"realtime-{i}": uvicorn_command("127.0.0.1", str(port), "realtime_application")
                  for i, port in enumerate(realtime_ports, start=1)}

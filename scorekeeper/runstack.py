@@ -24,8 +24,7 @@ REALTIME_PORT = os.environ.get("REALTIME_PORT", str(int(PORT) + 1))
 
 def uvicorn_command(host: str, port: str, app: str = "application") -> list[str]:
     """The ASGI server as production runs it (README: "Why these components"); ``app`` is one
-    of scorekeeper.asgi's applications: everything, ``web_application`` or
-    ``realtime_application``."""
+    of scorekeeper.asgi's applications: everything or ``realtime_application``."""
     return [
         sys.executable,
         "-m",
@@ -53,6 +52,31 @@ def uvicorn_command(host: str, port: str, app: str = "application") -> list[str]
     ]
 
 
+def gunicorn_command(host: str, port: str) -> list[str]:
+    """The web role's HTTP server (scorekeeper/wsgi.py says why WSGI): Gunicorn's threaded
+    workers, ``WEB_CONCURRENCY`` processes (Gunicorn reads it; one a core) of ``WEB_THREADS``
+    threads each (8: at most that many of a process's pooled database connections in use)."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "scorekeeper.wsgi:web_application",
+        "--bind",
+        f"{host}:{port}",
+        "--worker-class",
+        "gthread",
+        "--threads",
+        os.environ.get("WEB_THREADS", "8"),
+        # As Uvicorn's: longer than a load balancer's idle timeout (commonly 60 s).
+        "--keep-alive",
+        "75",
+        "--graceful-timeout",
+        "20",
+        "--log-level",
+        "warning",
+    ]
+
+
 def _ensure_demo_staff(var_dir: Path) -> str:
     from django.contrib.auth import get_user_model
 
@@ -69,13 +93,14 @@ def _ensure_demo_staff(var_dir: Path) -> str:
 
 def _children(*, tiers: bool = False) -> dict[str, list[str]]:
     """The processes by role. With ``tiers`` (production, ``make cluster``) the web role serves
-    HTTP only and the realtime role the live feed only, each behind the load balancer. Without
+    HTTP only (Gunicorn) and the realtime role the live feed only (Uvicorn), each behind the
+    load balancer. Without
     (``make run``: one machine, no balancer) the realtime process listens on REALTIME_PORT and
     the pages send fans' browsers there (REALTIME_URL); the web process serves the feed too, for
     clients that connect to it directly."""
     celery = [sys.executable, "-m", "celery", "-A", "scorekeeper"]
     children = {
-        "web": uvicorn_command(HOST, PORT, "web_application" if tiers else "application"),
+        "web": gunicorn_command(HOST, PORT) if tiers else uvicorn_command(HOST, PORT),
         "realtime": uvicorn_command(HOST, PORT if tiers else REALTIME_PORT,
                                     "realtime_application"),
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],

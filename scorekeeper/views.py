@@ -1,6 +1,7 @@
-import asyncio
+import threading
 import time
 
+from asgiref.sync import async_to_sync
 from django.http import HttpRequest, JsonResponse
 
 from scorekeeper.access import is_operator
@@ -16,15 +17,32 @@ def healthz(request: HttpRequest) -> JsonResponse:
 # rather than touch every dependency each time.
 READINESS_TTL_SECONDS = 2.0
 _last_report: tuple[float, dict] | None = None
-_refreshing: asyncio.Task | None = None
+_refreshing = threading.Lock()  # held while a refresh runs: one at a time
 
 
-async def _refresh() -> None:
+def _refresh() -> dict:
     global _last_report
-    _last_report = (time.monotonic(), await readiness())
+    report = async_to_sync(readiness)()
+    _last_report = (time.monotonic(), report)
+    return report
 
 
-async def readyz(request: HttpRequest) -> JsonResponse:
+def _refresh_in_background() -> None:
+    """A thread of its own (its own event loop for the checks), not a task on the request's
+    loop: the web role runs under WSGI, where a request's loop ends with the request."""
+    if not _refreshing.acquire(blocking=False):
+        return
+
+    def run() -> None:
+        try:
+            _refresh()
+        finally:
+            _refreshing.release()
+
+    threading.Thread(target=run, name="readiness", daemon=True).start()
+
+
+def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: 200 while this process can serve ("ok", or "degraded" with an optional
     dependency down), 503 without its database; what the load balancer's and Kubernetes'
     checks ask. Which dependencies, and how fast, only operators see (scorekeeper.access).
@@ -33,12 +51,11 @@ async def readyz(request: HttpRequest) -> JsonResponse:
     next ask. A dependency that is down can take its whole check timeout to say so (a Celery
     ping waits a second for a worker that is gone): were the probe to wait for that, the
     balancer's check would time out and take every process out of rotation at once."""
-    global _refreshing
     if _last_report is None:
-        await _refresh()
-    elif (time.monotonic() - _last_report[0] > READINESS_TTL_SECONDS
-          and (_refreshing is None or _refreshing.done())):
-        _refreshing = asyncio.ensure_future(_refresh())
-    report = _last_report[1]
+        report = _refresh()
+    else:
+        if time.monotonic() - _last_report[0] > READINESS_TTL_SECONDS:
+            _refresh_in_background()
+        report = _last_report[1]
     body = report if is_operator(request) else {"status": report["status"]}
     return JsonResponse(body, status=503 if report["status"] == "down" else 200)

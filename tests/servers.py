@@ -1,4 +1,5 @@
-"""Real server processes for tests: Uvicorn serving the ASGI app on the test database."""
+"""Real server processes for tests on the test database: Uvicorn serving the ASGI app (or any
+other role's command)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ def child_env(**overrides: str) -> dict[str, str]:
                       DJANGO_SETTINGS_MODULE="scorekeeper.settings.test", **overrides)
 
 
-def start_server(port: int, env) -> subprocess.Popen:
-    proc = subprocess.Popen(uvicorn_command("127.0.0.1", str(port)), cwd=ROOT, env=env)
+def start_server(port: int, env, command: list[str] | None = None) -> subprocess.Popen:
+    proc = subprocess.Popen(command or uvicorn_command("127.0.0.1", str(port)), cwd=ROOT,
+                            env=env)
     deadline = time.monotonic() + 40
     while time.monotonic() < deadline:
         try:

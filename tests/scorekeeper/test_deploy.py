@@ -13,8 +13,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from scorekeeper.asgi import FEED_PATH
 from scorekeeper.cluster import haproxy_config
+from scorekeeper.roles import FEED_PATH
 from tests.conftest import ROOT
 
 K8S = ROOT / "deploy" / "k8s"

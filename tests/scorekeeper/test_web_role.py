@@ -1,0 +1,82 @@
+"""The web role as production runs it: Gunicorn serving scorekeeper.wsgi, a real process on the
+test database — scoring over the JSON API, the live feed refused, the client's address taken
+from a trusted proxy's X-Forwarded-For, and /readyz refreshed in the background under WSGI."""
+
+import json
+import urllib.error
+import urllib.request
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from games.models import Match
+from scorekeeper.embedded import _free_port
+from scorekeeper.roles import NOT_HERE_WEB
+from scorekeeper.runstack import gunicorn_command
+from tests.conftest import wait_until
+from tests.games.factories import make_match, start_action
+from tests.servers import Browser, child_env, start_server, stop_server
+
+pytestmark = [pytest.mark.django_db(transaction=True)]
+
+
+def _get(url: str, headers: dict | None = None) -> tuple[int, dict]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@pytest.fixture
+def web_role():
+    port = _free_port()
+    server = start_server(port, child_env(), command=gunicorn_command("127.0.0.1", str(port)))
+    yield f"http://127.0.0.1:{port}"
+    stop_server(server)
+
+
+def test_a_scorer_scores_through_the_web_role(web_role):
+    user = get_user_model().objects.create_user("web-scorer", password="pw-123456")
+    match = make_match(scorer=user)
+    scorer = Browser(web_role)
+    scorer.login("web-scorer", "pw-123456")
+    status, _, body = scorer.post_json(f"/api/matches/{match.pk}/actions",
+                                       {"action": start_action(match), "expected_seq": 0})
+    assert status == 201 and body["seq"] == 1
+    for seq in range(1, 7):
+        status, _, body = scorer.post_json(f"/api/matches/{match.pk}/actions", {
+            "action": {"kind": "delivery", "runs": seq % 3}, "expected_seq": seq,
+            "idempotency_key": f"ball-{seq}"})
+        assert status == 201 and body["delta"]["v"] == seq + 1
+    # A retry of the last ball records nothing.
+    status, _, body = scorer.post_json(f"/api/matches/{match.pk}/actions", {
+        "action": {"kind": "delivery", "runs": 0}, "expected_seq": 6, "idempotency_key": "ball-6"})
+    assert status == 200 and body["replayed"] is True
+    match = Match.objects.get(pk=match.pk)
+    assert match.seq == 7 and match.state["innings"][0]["legal_balls"] == 6
+
+
+def test_the_web_role_refuses_the_live_feed(web_role):
+    status, body = _get(f"{web_role}/matches/1/stream")
+    assert (status, body) == (404, {"error": NOT_HERE_WEB})
+
+
+def test_the_client_is_the_address_a_trusted_proxy_forwards(web_role):
+    """Operators are the loopback here: direct, this test is one; through a (loopback, trusted)
+    balancer that forwards an outside client, that client is not."""
+    _, direct = _get(f"{web_role}/readyz")
+    assert "checks" in direct
+    _, forwarded = _get(f"{web_role}/readyz", {"X-Forwarded-For": "203.0.113.9"})
+    assert set(forwarded) == {"status"}
+    _, chained = _get(f"{web_role}/readyz", {"X-Forwarded-For": "203.0.113.9, 127.0.0.1"})
+    assert set(chained) == {"status"}  # the nearest untrusted hop is the client
+
+
+def test_readiness_is_refreshed_in_the_background(web_role):
+    """Under WSGI a request's event loop ends with it: the refresh must outlive the request."""
+    _, first = _get(f"{web_role}/readyz")
+    assert first["status"] in ("ok", "degraded") and first["checks"]["database"]["status"] == "ok"
+    wait_until(lambda: _get(f"{web_role}/readyz")[1]["checks"] != first["checks"], timeout=20,
+               what="a newer readiness report")
