@@ -2,10 +2,11 @@
 
     python -m bench.console [--scorers 1,4] [--balls 200]
 
-Starts the web role (Gunicorn) on the benchmark database; each scorer (a thread with its own
-session, logged in through the real login form) scores its own match by posting the pad's form
-exactly as a browser without JavaScript does (CSRF token, expected_seq, idempotency key read from
-the page it was given), following the redirect and reading the new page. Times the whole round
+Starts the web role (Gunicorn; ``--server asgi``: Uvicorn) on the benchmark database; each
+scorer (a thread with its own session, logged in through the real login form) scores its own
+match by posting the pad's form exactly as a browser without JavaScript does (CSRF token,
+expected_seq, idempotency key read from the page it was given), following the redirect and
+reading the new page. Times the whole round
 trip per ball and checks every ball was recorded once.
 """
 
@@ -68,7 +69,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scorers", default="1,4")
     parser.add_argument("--balls", type=int, default=200)
-    parser.add_argument("--workers", type=int, default=1, help="Gunicorn workers")
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument("--server", default="web", choices=("web", "asgi"),
+                        help="web: the web role (Gunicorn); asgi: Uvicorn's ASGI application")
     parser.add_argument("--fetch", action="store_true",
                         help="post as pad.js does (one request per ball) instead of POST→302→GET")
     args = parser.parse_args()
@@ -85,7 +88,8 @@ def main() -> None:
     from tests.games.factories import make_match
 
     prepare_database()
-    with bench_server(workers=args.workers, LOGIN_RATE_LIMIT_PER_MINUTE="100000") as port:
+    with bench_server(workers=args.workers, role=args.server,
+                      LOGIN_RATE_LIMIT_PER_MINUTE="100000") as port:
         base = f"http://127.0.0.1:{port}"
         for scorers in [int(n) for n in args.scorers.split(",")]:
             jobs = []
