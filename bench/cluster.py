@@ -139,6 +139,7 @@ def main() -> None:
                 from django.db import connections
 
                 connections.close_all()
+                connections["default"].close_pool()  # its connections die with this cluster
                 _stop(proc)
     finally:
         shutil.rmtree(var, ignore_errors=True)
