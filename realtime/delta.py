@@ -3,9 +3,9 @@
 The view is ``games.selectors.match_payload`` (the one serialization of a match) less what it
 repeats or derives, with its lists of rows keyed by id — innings by number, card rows by player,
 partnerships by wicket — so that a change to one batter's figures is one small entry, not the
-whole card. A delta's ``patch`` is a
-JSON Merge Patch (RFC 7386) from the previous view to the new one: objects merge, anything else
-replaces, ``null`` deletes (clients read a missing key as null).
+whole card. A delta's ``patch`` is a JSON Merge Patch (RFC 7386) from the previous view to the
+new one: objects merge, anything else replaces, ``null`` deletes (clients read a missing key as
+null).
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ _DERIVED = {"seq"}
 _DERIVED_INNINGS = {"legal_balls", "extras_total", "run_rate", "required_rate", "runs_needed",
                     "balls_left", "partnership", "recent_balls"}
 _DERIVED_ROW = {"batting_card": {"strike_rate", "at_crease", "on_strike"},
-                "bowling_card": {"overs", "economy"}, "partnerships": set(),
-                "fall_of_wickets": set()}
+                "bowling_card": {"overs", "economy"}}
 _ON_FIELD = ("striker", "non_striker", "bowler")
 
 
@@ -45,7 +44,7 @@ def fan_view(payload: dict, *, kept: dict | None = None) -> dict:
         for name in _ON_FIELD:
             lean[name] = inn[name]["player"] if inn[name] else None
         for name, key in _KEYED_LISTS.items():
-            dropped = _DERIVED_ROW[name]
+            dropped = _DERIVED_ROW.get(name, ())
             lean[name] = {str(i if key is None else row[key]):
                           {**{k: v for k, v in row.items() if k not in dropped}, "order": i}
                           for i, row in enumerate(inn[name])}

@@ -13,6 +13,7 @@ still signs every other session out).
 from __future__ import annotations
 
 import contextvars
+import functools
 
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
@@ -33,8 +34,19 @@ def session_user(user_id):
     return user if user is not None and user.pk == user_id else None
 
 
-def _user_columns() -> list[str]:
-    return [field.column for field in get_user_model()._meta.concrete_fields]
+@functools.cache
+def _session_with_user() -> tuple[str, list[str]]:
+    """The query reading a session and its user (built once), and the user's fields it reads,
+    in order."""
+    user_model = get_user_model()
+    fields = user_model._meta.concrete_fields
+    sql = ("SELECT s.session_data, s.expire_date, "
+           + ", ".join(f'u."{field.column}"' for field in fields)
+           + f' FROM "{UserSession._meta.db_table}" s'
+           f' LEFT JOIN "{user_model._meta.db_table}" u'
+           f' ON u."{user_model._meta.pk.column}" = s."user_id"'
+           ' WHERE s."session_key" = %s AND s."expire_date" > %s')
+    return sql, [field.attname for field in fields]
 
 
 class SessionStore(DatabaseSessionStore):
@@ -57,17 +69,9 @@ class SessionStore(DatabaseSessionStore):
         if not self._validate_session_key(self.session_key):
             self._session_key = None
             return None
-        user_model = get_user_model()
-        columns = _user_columns()
+        sql, user_fields = _session_with_user()
         with connections["default"].cursor() as cursor:
-            cursor.execute(
-                "SELECT s.session_data, s.expire_date, "
-                + ", ".join(f'u."{column}"' for column in columns)
-                + f' FROM "{UserSession._meta.db_table}" s'
-                f' LEFT JOIN "{user_model._meta.db_table}" u'
-                f' ON u."{user_model._meta.pk.column}" = s."user_id"'
-                ' WHERE s."session_key" = %s AND s."expire_date" > %s',
-                [self.session_key, timezone.now()])
+            cursor.execute(sql, [self.session_key, timezone.now()])
             row = cursor.fetchone()
         if row is None:
             self._session_key = None
@@ -75,7 +79,5 @@ class SessionStore(DatabaseSessionStore):
         session = UserSession(session_key=self.session_key, session_data=row[0],
                               expire_date=row[1])
         if row[2] is not None:
-            _session_user.set(user_model.from_db(
-                "default", [field.attname for field in user_model._meta.concrete_fields],
-                row[2:]))
+            _session_user.set(get_user_model().from_db("default", user_fields, row[2:]))
         return session
