@@ -18,7 +18,7 @@ from pathlib import Path
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
@@ -26,11 +26,19 @@ from django.views.decorators.http import require_http_methods
 
 from games import engine
 from games.engine import laws
+from games.engine.dismissals import may_resume
 from games.engine.innings import next_batting_team
 from games.models import Match
 from games.pad_actions import PAD_ACTIONS, PAD_KEYS, PAD_LABELS, FormError, form_action
 from games.permissions import can_score
-from games.selectors import match_deliveries, match_get, match_payload, match_roles, pad_snapshot
+from games.selectors import (
+    match_deliveries,
+    match_for_write,
+    match_get,
+    match_payload,
+    match_roles,
+    pad_snapshot,
+)
 from games.services import IdempotencyConflict, StaleState, match_record_action
 
 STALE_MESSAGE = ("Someone else scored: here is the current state. "
@@ -70,15 +78,20 @@ class PadError:
     field: str | None = None
 
 
-def scorer_view(view):
+def scorer_view(view=None, *, lean_post: bool = False):
     """Login required; then the view gets the match (404 if none) in place of its id, or the
-    user gets 403 unless they are one of its scorers or staff."""
+    user gets 403 unless they are one of its scorers or staff. ``lean_post``: a POST gets the
+    match as the write path needs it (``match_for_write``: no state, teams or config loaded
+    that the write reads again under its lock); the view loads the rest if it renders."""
+    if view is None:
+        return functools.partial(scorer_view, lean_post=lean_post)
 
     @login_required
     @functools.wraps(view)
     def wrapper(request: HttpRequest, match_id: int, **kwargs) -> HttpResponse:
+        lookup = match_for_write if lean_post and request.method == "POST" else match_get
         try:
-            match = match_get(match_id=match_id, scorer=request.user)
+            match = lookup(match_id=match_id, scorer=request.user)
         except Match.DoesNotExist as error:
             raise Http404(f"There is no match {match_id}.") from error
         if not can_score(request.user, match):
@@ -97,7 +110,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     })
 
 
-@scorer_view
+@scorer_view(lean_post=True)
 @require_http_methods(["GET", "POST"])
 def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
     error, outcome, posted = None, None, request.POST.get("action")
@@ -105,8 +118,14 @@ def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
         outcome, error = _record_from_post(request, match)
         # A plain form post is answered with a redirect (a reload never re-posts); pad.js's
         # fetch gets the new pad in the same response: one request per ball instead of two.
-        if error is None and not request.headers.get("X-Pad-Fetch"):
+        fetch = request.headers.get("X-Pad-Fetch")
+        if error is None and not fetch:
             return redirect("games:scoring-pad", match_id=match.pk)
+        if error is None and fetch == "snapshot" and outcome != "stale":
+            answer = _pad_answer(match, outcome)
+            if answer is not None:
+                return answer
+        match = match_get(match_id=match.pk)  # the whole pad: all of the match, as it is now
     view = match_payload(match=match)
     response = render(request, "games/scoring_pad.html", {
         "match": match, "view": view, "error": error, "choices": _choices(match, view),
@@ -121,12 +140,27 @@ def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
         "pad": [(name, PAD_LABELS.get(name, name.removeprefix("runs-")), PAD_KEYS[name])
                 for name in PAD_ACTIONS],
         "last_over": _over_summary(match, view),
-        "snapshot": pad_snapshot(match=match, view=view),
+        "snapshot": pad_snapshot(match=match),
     }, status=400 if error else 200)
     if outcome:
         # What became of the post, for the offline queue (static/js/pad_queue.js): it sends
         # queued actions one by one and must tell "recorded" from "someone else scored".
         response["X-Pad-Outcome"], response["X-Pad-Seq"] = outcome, str(match.seq)
+    return response
+
+
+def _pad_answer(match: Match, outcome: str) -> JsonResponse | None:
+    """pad.js's answer to a recorded entry while the pad keeps its shape: the new seq, a key for
+    the next form and the snapshot pad.js draws the pad from (the markup is the page's own).
+    None when the page changes shape (no live innings, a result, the umpires' irregular call
+    to show): the whole pad is rendered then."""
+    if match.state["warnings"] or match.state.get("result") is not None:
+        return None
+    snapshot = pad_snapshot(match=match)
+    if snapshot["innings"] is None:
+        return None
+    response = JsonResponse({"seq": match.seq, "key": uuid.uuid4().hex, "snapshot": snapshot})
+    response["X-Pad-Outcome"], response["X-Pad-Seq"] = outcome, str(match.seq)
     return response
 
 
@@ -238,8 +272,9 @@ def _choices(match: Match, view: dict) -> dict:
     bowling = config.other(batting)
     inn = state["innings"][-1] if state["innings"] else None
     last = set(inn["last_over_bowlers"]) if inn and not inn["closed"] else set()
+    resume = may_resume(inn) if inn else ()
     waiting = [p for p in config.team(batting).players
-               if inn is None or inn["closed"] or p not in inn["batters"] or p in inn["retired"]]
+               if inn is None or inn["closed"] or p not in inn["batters"] or p in resume]
     return {
         "batters": [(p, names.get(p, p)) for p in config.team(batting).players],
         "waiting": [(p, names.get(p, p)) for p in waiting
@@ -249,7 +284,8 @@ def _choices(match: Match, view: dict) -> dict:
         "fielders": [(p, names.get(p, p)) for p in
                      (*config.team(bowling).players, *config.team(bowling).substitutes)],
         "at_crease": [] if inn is None else [
-            (p, names.get(p, p)) for p in (inn["striker"], inn["non_striker"]) if p],
+            (p, names.get(p, p) + (" (striker)" if p == inn["striker"] else ""))
+            for p in (inn["striker"], inn["non_striker"]) if p],
         "dismissals": laws.choices(laws.DISMISSALS),
         "retirements": laws.choices(laws.RETIREMENTS),
         "teams": [(team.id, team.name) for team in config.teams],

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef
 
 from games import engine
+from games.engine.dismissals import may_resume
 from games.engine.innings import next_batting_team
 from games.engine.scorecard import scorecard
 from games.engine.state import max_wickets
@@ -219,16 +220,17 @@ def player_matches(*, player_id: int, limit: int = 200) -> list[MatchPlayer]:
                 .order_by("-match__start_date", "-match_id")[:limit])
 
 
-def pad_snapshot(*, match: Match, view: dict) -> dict:
-    """What the pad's offline model needs to keep a running total while the scorer has no
-    signal (static/js/pad_model.js): the live innings' counts, the cards of who is batting and
-    bowling, both XIs and the rules a ball is scored by. The engine's state stays the truth:
-    the server's answer replaces this model as soon as the queue is sent."""
+def pad_snapshot(*, match: Match) -> dict:
+    """What the pad draws itself from (static/js/pad.js): the live innings' counts, the cards of
+    who is batting and bowling, both XIs, the over just completed and the rules a ball is
+    scored by. pad.js draws the server's answer to a recorded entry from it, and its offline
+    model (static/js/pad_model.js) folds queued entries over it while the scorer has no
+    signal. Built from the stored state alone: nothing here grows with the match."""
     config = match.engine_config()
     state = match.state or engine.new_state()
     inn = state["innings"][-1] if state["innings"] else None
     snapshot = {
-        "seq": view["seq"], "needs": view["needs"], "free_hit": bool(view["free_hit"]),
+        "seq": match.seq, "needs": state["needs"], "free_hit": bool(state["free_hit"]),
         "balls_per_over": config.balls_per_over, "bowler_max_overs": config.bowler_max_overs,
         "free_hit_rule": config.free_hit != "none", "wide_runs": config.wide_runs,
         "catch_on_strike": config.new_batter_on_strike_after_catch,
@@ -236,30 +238,34 @@ def pad_snapshot(*, match: Match, view: dict) -> dict:
         "names": {p: config.names.get(p, p) for team in config.teams for p in team.players},
         "innings": None,
     }
-    if view["needs"] == "start_innings" and state.get("result") is None:
+    if state["needs"] == "start_innings" and state.get("result") is None:
         batting, _ = next_batting_team(config, state, False)
         snapshot["next"] = {"batting_xi": list(config.team(batting).players),
                             "bowling_xi": list(config.team(config.other(batting)).players)}
     if inn is None or inn["closed"]:
         return snapshot
-    card = view["innings"][-1]
     snapshot["innings"] = {
-        "batting_name": card["batting_name"], "runs": inn["runs"], "wickets": inn["wickets"],
-        "bowling_name": config.team(inn["bowling"]).name,
+        "batting_name": config.team(inn["batting"]).name, "runs": inn["runs"],
+        "wickets": inn["wickets"], "bowling_name": config.team(inn["bowling"]).name,
         "legal_balls": inn["legal_balls"], "over_balls": inn["over_balls"],
         "overs_done": inn["overs_done"],
-        "max_balls": inn["max_balls"], "max_overs": card.get("max_overs"),
+        "max_balls": inn["max_balls"], "max_overs": inn["max_overs"],
         "target": inn["target"], "over_runs": inn["over_runs"],
         "wickets_limit": max_wickets(config, inn) + inn.get("play_on_wickets", 0)
         - len(inn.get("absent", ())),
         "striker": inn["striker"], "non_striker": inn["non_striker"], "bowler": inn["bowler"],
         "batters": {p: {"runs": c["runs"], "balls": c["balls"], "out": c["out"] is not None}
                     for p, c in inn["batters"].items()},
-        "retired": list(inn["retired"]),
+        "retired": may_resume(inn),
         "bowlers": {p: {"balls": c["balls"], "maidens": c["maidens"], "runs": c["runs"],
                         "wickets": c["wickets"]} for p, c in inn["bowlers"].items()},
         "this_over": list(inn["this_over"]), "last_over_bowlers": list(inn["last_over_bowlers"]),
         "batting_xi": list(config.team(inn["batting"]).players),
         "bowling_xi": list(config.team(inn["bowling"]).players),
     }
+    last = inn.get("last_over")
+    if state["needs"] == "next_bowler" and last:  # the next-bowler screen's summary
+        snapshot["innings"]["last_over"] = {
+            "number": inn["overs_done"], "balls": list(last["this_over"]),
+            "runs": last["over_runs"], "maiden": last["maiden"], "bowler": last["bowler"]}
     return snapshot

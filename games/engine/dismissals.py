@@ -86,6 +86,11 @@ def vacate(inn: dict, player: str) -> None:
         end_partnership(inn)
 
 
+def may_resume(inn: dict) -> list[str]:
+    """Batters who retired and may come back (Law 25.4): hurt or not out, never retired out."""
+    return [p for p, how in inn["retired"].items() if how not in laws.RETIREMENTS_THAT_ARE_WICKETS]
+
+
 def new_batter(config: MatchConfig, state: dict, action: dict) -> None:
     inn = live_innings(state)
     player = require_player(config, state, inn["batting"], action.get("player"), "new batter")
@@ -94,7 +99,7 @@ def new_batter(config: MatchConfig, state: dict, action: dict) -> None:
     card = inn["batters"].get(player)
     if card is not None and player not in inn["retired"]:
         raise IllegalAction(f"{config.name(player)} has already batted and is out.")
-    if card is not None and inn["retired"].get(player) == "retired_out":
+    if card is not None and player not in may_resume(inn):
         raise IllegalAction(f"{config.name(player)} retired out and cannot resume.")
     on_strike = action.get("on_strike")
     if inn["striker"] is None and inn["non_striker"] is None:

@@ -91,7 +91,12 @@
 
   function fill(select, entries, chosen) {
     const blank = select.dataset.blank === undefined ? [] : [["", select.dataset.blank]];
-    select.replaceChildren(...blank.concat(entries).map(([value, text]) =>
+    const all = blank.concat(entries);
+    // A form the scorer is filling in keeps their choice while it is still a choice.
+    if (select.form && select.form.dataset.editing && all.some(([value]) => value === select.value)) {
+      chosen = select.value;
+    }
+    select.replaceChildren(...all.map(([value, text]) =>
       new Option(text, value, false, value === chosen)));
   }
 
@@ -146,7 +151,7 @@
       const kind = select.dataset.options;
       if (kind === "waiting" && inn) {
         const waiting = inn.batting_xi.filter((p) => p !== inn.striker && p !== inn.non_striker &&
-          (!inn.batters[p] || (inn.retired.includes(p) && !inn.batters[p].out)));
+          (!inn.batters[p] || inn.retired.includes(p)));
         fill(select, named(waiting));
       } else if (kind === "at_crease" && inn) {
         fill(select, named([inn.striker, inn.non_striker].filter(Boolean),
@@ -157,7 +162,7 @@
         const done = (p) => Math.floor(((inn.bowlers[p] || {}).balls || 0) / m.balls_per_over);
         const likely = inn.bowling_xi.find((p) => !last.has(p) && (quota === null || done(p) < quota));
         fill(select, named(inn.bowling_xi, (p) => (last.has(p) ? " (bowled the last over)" : "")),
-          likely);
+          select.dataset.pick === "none" ? undefined : likely);
       } else if (kind === "next_batters" && m.next) {
         fill(select, named(m.next.batting_xi), m.next.batting_xi[Number(select.dataset.pick || 1) - 1]);
       } else if (kind === "next_bowlers" && m.next) {
@@ -195,6 +200,30 @@
     const inn = m.innings;
     return inn ? `${inn.batting_name} ${inn.runs}/${inn.wickets} (${inn.overs_done}.${inn.over_balls} ov)`
       : "";
+  }
+
+  // The server's answer to a recorded entry while the pad keeps its shape: the new state drawn
+  // into this page's markup, the forms given the new seq and key. A page that shows more than
+  // the pad (an error, a warning, a message) or lacks the panel now needed is fetched whole.
+  async function show(answer) {
+    const root = document.getElementById("pad-root");
+    const fits = root.querySelector(`[data-needs="${answer.snapshot.needs}"]`) &&
+      root.querySelector("form.undo") && !root.querySelector(".error, .warning, .notice");
+    if (!fits) {
+      await refresh();
+      return;
+    }
+    document.getElementById("pad-snapshot").textContent = JSON.stringify(answer.snapshot);
+    root.dataset.seq = answer.seq;
+    for (const form of root.querySelectorAll("form")) {
+      if (!form.dataset.editing) form.reset(); // as a fresh page has them
+    }
+    for (const input of root.querySelectorAll("input[name=expected_seq]")) input.value = answer.seq;
+    for (const input of root.querySelectorAll("input[name=idempotency_key]")) {
+      input.value = input.closest("form.undo") ? `undo-${answer.seq}` : answer.key;
+    }
+    draw(PadModel.fold(answer.snapshot, []));
+    keep("<!doctype html>\n" + document.documentElement.outerHTML);
   }
 
   // ---- the queue: what waits, and what the scorer must decide ----
@@ -267,11 +296,15 @@
       const before = snapshot();
       const waiting = (await PadQueue.items(match)).length;
       let recorded = 0;
-      const result = await PadQueue.send(match, location.pathname, csrf, (html) => {
+      const result = await PadQueue.send(match, location.pathname, csrf, async (answer) => {
         offline = false;
         recorded += 1;
-        keep(html);
-        swap(html);
+        if (typeof answer === "string") {
+          keep(answer);
+          swap(answer);
+        } else {
+          await show(answer);
+        }
         render();
       });
       if (result.done && waiting && !recorded) {
@@ -313,12 +346,19 @@
     flush();
   });
 
+  // Forms the scorer has started filling in (kept as they are when an answer is drawn).
+  document.addEventListener("input", function (event) {
+    const form = event.target.closest("#pad-root form");
+    if (form) form.dataset.editing = "1";
+  });
+
   document.addEventListener("submit", async function (event) {
     const form = event.target;
     if (!form.closest("#pad-root") || (form.getAttribute("method") || "").toLowerCase() !== "post") {
       return;
     }
     event.preventDefault();
+    delete form.dataset.editing;
     if (busy) return;
     if (stopped && stopped.kind !== "signedOut") {
       say("First choose what becomes of your waiting entries (above).");

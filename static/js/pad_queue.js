@@ -71,8 +71,9 @@
       (byte) => byte.toString(16).padStart(2, "0")).join("");
   }
 
-  // Post the queue in order. `onRecorded(html)` gets the pad the server answered each recorded
-  // entry with. Answers {done} | {offline} | {signedOut} | {stale, html} | {refused, html}.
+  // Post the queue in order. `onRecorded(answer)` gets what the server answered each recorded
+  // entry with: {seq, key, snapshot} to draw while the pad keeps its shape, else the whole pad's
+  // HTML. Answers {done} | {offline} | {signedOut} | {stale, html} | {refused, html}.
   function send(match, url, csrfToken, onRecorded) {
     const work = async () => {
       let next = null; // once one of ours is recorded, the next follows the server's seq
@@ -87,7 +88,7 @@
         let response;
         try {
           response = await fetch(url, { method: "POST", body: body, credentials: "same-origin",
-            headers: { "X-Pad-Fetch": "1" } });
+            headers: { "X-Pad-Fetch": "snapshot" } });
         } catch (error) {
           return { offline: true };
         }
@@ -96,13 +97,14 @@
           return new URL(response.url).pathname === new URL(url, location.href).pathname
             ? { offline: true } : { signedOut: true };
         }
-        const html = await response.text();
-        if (outcome === "stale") return { stale: true, html: html };
+        const json = (response.headers.get("Content-Type") || "").startsWith("application/json");
+        const answer = json ? await response.json() : await response.text();
+        if (outcome === "stale") return { stale: true, html: answer };
         await remove(item.id);
-        if (outcome === "refused") return { refused: true, html: html };
+        if (outcome === "refused") return { refused: true, html: answer };
         next = Number(response.headers.get("X-Pad-Seq"));
         await rebase(match, next); // kept for a later send (after a reload)
-        onRecorded(html);
+        await onRecorded(answer);
       }
     };
     if (!navigator.locks) return work();

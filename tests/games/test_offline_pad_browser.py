@@ -269,7 +269,7 @@ def test_the_model_follows_the_engine_for_the_simple_cases():
     same runs, wickets, overs and strike as games.engine (a guard against the two drifting)."""
     from playwright.sync_api import sync_playwright
 
-    from games.selectors import match_payload, pad_snapshot
+    from games.selectors import pad_snapshot
     from scorekeeper.settings.base import BASE_DIR
 
     match = make_match(overs=3)
@@ -278,7 +278,7 @@ def test_the_model_follows_the_engine_for_the_simple_cases():
     state = apply(config, match.state or new_state(), {"kind": "start_innings", "striker": a[0],
                                         "non_striker": a[1], "bowler": b[0]})
     match.state, match.seq = state, 1
-    snapshot = pad_snapshot(match=match, view=match_payload(match=match))
+    snapshot = pad_snapshot(match=match)
     forms = [{"action": "runs-1"}, {"action": "wide"}, {"action": "extras", "extra": "noball",
              "runs": "2", "noball_runs": "bat"}, {"action": "runs-4"},
              {"action": "extras", "extra": "legbye", "runs": "1"},

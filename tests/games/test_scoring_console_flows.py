@@ -1,6 +1,8 @@
 """Scorer console flows beyond one-tap balls: extras with runs, wickets with the new batter,
 strike, retirements, corrections, targets, ends, match set-up, scorers, scorecard and CSRF."""
 
+import json
+
 import pytest
 from django.test import Client
 
@@ -205,6 +207,59 @@ def test_pad_js_posts_get_the_new_pad_in_one_response(pad, client):
     assert (again["X-Pad-Outcome"], again["X-Pad-Seq"]) == ("replayed", str(seq + 1))
     pad.match.refresh_from_db()
     assert pad.match.seq == seq + 1 and pad.inn["runs"] == 4
+
+
+def test_pad_js_gets_the_snapshot_it_draws_while_the_pad_keeps_its_shape(pad, client):
+    """pad.js (X-Pad-Fetch: snapshot) gets the new seq, a fresh key and the snapshot it draws the
+    pad from — exactly the one the page would embed — and the whole page when the pad changes
+    shape: a warning to show, the innings over."""
+    from games.selectors import pad_snapshot
+
+    pad.match.refresh_from_db()
+    seq, url = pad.match.seq, f"/score/{pad.match.pk}/"
+    fields = {"action": "runs-4", "expected_seq": seq, "idempotency_key": "snap-1"}
+    response = client.post(url, fields, HTTP_X_PAD_FETCH="snapshot")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    assert (response["X-Pad-Outcome"], response["X-Pad-Seq"]) == ("recorded", str(seq + 1))
+    body = response.json()
+    pad.match.refresh_from_db()
+    assert body["seq"] == seq + 1 and len(body["key"]) == 32
+    assert body["snapshot"] == pad_snapshot(match=pad.match)
+    assert body["snapshot"]["innings"]["runs"] == pad.inn["runs"]
+    page = client.get(url).content.decode()
+    assert json.dumps(body["snapshot"])[:40] in page  # the page embeds the same snapshot
+
+    again = client.post(url, fields, HTTP_X_PAD_FETCH="snapshot")  # a retry: one ball
+    assert again["X-Pad-Outcome"] == "replayed" and again.json()["seq"] == seq + 1
+    assert again.json()["key"] != body["key"]
+
+    for _ in range(5 - pad.inn["over_balls"]):  # to the end of the over
+        pad.post(action="runs-0")
+    pad.match.refresh_from_db()
+    over_end = client.post(url, {"action": "runs-1", "expected_seq": pad.match.seq,
+                                 "idempotency_key": "snap-over"}, HTTP_X_PAD_FETCH="snapshot")
+    snapshot, at = over_end.json()["snapshot"], over_end.json()["seq"]
+    assert snapshot["needs"] == "next_bowler"
+    assert snapshot["innings"]["last_over"]["number"] == 1
+    assert snapshot["innings"]["last_over"]["balls"][-1] == "1"
+
+    # The last over's bowler again: recorded with the umpires' warning, which the pad must show.
+    warned = client.post(url, {"action": "next_bowler", "player": pad.match.b_ids[0],
+                               "expected_seq": at, "idempotency_key": "snap-warn"},
+                         HTTP_X_PAD_FETCH="snapshot")
+    assert warned["X-Pad-Outcome"] == "recorded" and warned["Content-Type"].startswith("text/html")
+    assert "Recorded as the umpires allowed it" in warned.content.decode()
+    ended = client.post(url, {"action": "end_innings", "how": "interrupted", "confirm": "on",
+                              "expected_seq": at + 1, "idempotency_key": "snap-end"},
+                        HTTP_X_PAD_FETCH="snapshot")
+    assert ended["X-Pad-Outcome"] == "recorded" and ended["Content-Type"].startswith("text/html")
+    assert "Start the innings" in ended.content.decode()  # the pad changed shape
+    b = pad.match.b_ids
+    start = client.post(url, {"action": "start_innings", "striker": b[0], "non_striker": b[1],
+                              "bowler": pad.match.a_ids[0], "expected_seq": at + 2,
+                              "idempotency_key": "snap-start"}, HTTP_X_PAD_FETCH="snapshot")
+    # Drawable again: pad.js itself fetches the whole pad when its page lacks the panels.
+    assert start.json()["snapshot"]["innings"]["batting_xi"][0] == b[0]
 
 
 def test_the_pad_tells_the_offline_queue_what_became_of_each_post(pad, client):
