@@ -40,6 +40,7 @@ from games.selectors import (
     pad_snapshot,
 )
 from games.services import IdempotencyConflict, StaleState, match_record_action
+from scorekeeper.after_response import answer_first
 
 STALE_MESSAGE = ("Someone else scored: here is the current state. "
                  "Enter the ball again if it is still needed.")
@@ -112,6 +113,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 
 @scorer_view(lean_post=True)
 @require_http_methods(["GET", "POST"])
+@answer_first  # the scorer's answer before the fans' delta (scorekeeper/after_response.py)
 def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
     error, outcome, posted = None, None, request.POST.get("action")
     if request.method == "POST":

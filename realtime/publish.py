@@ -17,6 +17,7 @@ from games.signals import action_recorded
 from realtime import shards
 from realtime.buffer import buffer_append
 from realtime.delta import deliveries_changed, delta_message, fan_view
+from scorekeeper.after_response import after_response
 
 DELTA_EVENT = "match.delta"
 
@@ -83,7 +84,8 @@ def publish_delta(sender, match, entry, before, after, config, **kwargs):
     """Once the action commits (the match row's lock is released by then, and a rolled-back
     action publishes nothing), build its delta, buffer it and publish it: one Redis PUBLISH
     whatever the number of fans or server processes. The message is also left on
-    ``entry.delta`` so the scorer's HTTP answer carries it without building it again."""
+    ``entry.delta`` so the JSON API's answer carries it without building it again; the pad
+    (``answer_first``) answers first and publishes once its answer is sent."""
 
     def send() -> None:
         cached = _last_views.get(match.pk)
@@ -105,5 +107,6 @@ def publish_delta(sender, match, entry, before, after, config, **kwargs):
         publish_text(match_id=match.pk, version=entry.seq, text=text)
 
     # robust: the action is committed whatever happens here; a fan that misses this delta (Redis
-    # briefly down) sees the gap at the next one and resyncs, and the relay republishes.
-    transaction.on_commit(send, robust=True)
+    # briefly down) sees the gap at the next one and resyncs, and the relay republishes. A view
+    # whose answer does not carry the delta (the pad) sends its answer first.
+    transaction.on_commit(lambda: after_response(send), robust=True)

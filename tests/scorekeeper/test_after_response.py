@@ -1,0 +1,80 @@
+"""The pad answers the scorer first and publishes the ball's delta once its answer is sent
+(scorekeeper/after_response.py), on the real view, PostgreSQL and Redis."""
+
+import logging
+
+import pytest
+from django.http import HttpResponse
+from django.test import RequestFactory
+
+from games.models import Match
+from games.scoring_views import scoring_pad
+from games.services import match_record_action
+from realtime.buffer import buffer_key, buffer_since
+from realtime.shards import client_for_match
+from scorekeeper.after_response import after_response, answer_first
+from tests.games.factories import make_match, make_user, start_action
+
+
+def test_work_waits_for_the_answer_to_be_closed_and_runs_in_order():
+    done = []
+
+    @answer_first
+    def view(request):
+        after_response(lambda: done.append("first"))
+        after_response(lambda: done.append("second"))
+        return HttpResponse("answer")
+
+    response = view(RequestFactory().get("/"))
+    assert done == []  # the answer is not sent yet
+    response.close()  # what the server does once the last byte is written
+    assert done == ["first", "second"]
+    after_response(lambda: done.append("outside a view: now"))
+    assert done[-1] == "outside a view: now"
+
+
+def test_a_failing_piece_is_logged_and_the_rest_still_runs(caplog):
+    done = []
+
+    @answer_first
+    def view(request):
+        after_response(lambda: 1 / 0)
+        after_response(lambda: done.append("after the failure"))
+        return HttpResponse("answer")
+
+    with caplog.at_level(logging.ERROR, logger="scorekeeper.after_response"):
+        view(RequestFactory().get("/")).close()
+    assert done == ["after the failure"]
+    assert "ZeroDivisionError" in caplog.text
+
+
+def test_a_view_that_fails_after_queueing_still_runs_the_work():
+    done = []
+
+    @answer_first
+    def view(request):
+        after_response(lambda: done.append("committed, so published"))
+        raise RuntimeError("the view failed after its commit")
+
+    with pytest.raises(RuntimeError):
+        view(RequestFactory().get("/"))
+    assert done == ["committed, so published"]
+
+
+@pytest.mark.django_db(transaction=True)  # commits for real: on_commit runs
+def test_the_pad_publishes_a_balls_delta_after_its_answer():
+    scorer = make_user("answer-first")
+    match = make_match(scorer=scorer)
+    match_record_action(match=match, action=start_action(match))
+    client_for_match(match.pk).delete(buffer_key(match.pk))  # an earlier run's match of this id
+    request = RequestFactory().post(f"/score/{match.pk}/", {
+        "action": "runs-4", "expected_seq": 1, "idempotency_key": "answer-first-4"},
+        HTTP_X_PAD_FETCH="snapshot")
+    request.user = scorer
+    response = scoring_pad(request, match_id=match.pk)
+    assert response.status_code == 200 and response["X-Pad-Seq"] == "2"
+    assert Match.objects.get(pk=match.pk).seq == 2  # durable before the answer
+    assert buffer_since(match.pk, 1, 2) is None  # fans get nothing before the scorer's answer
+    response.close()
+    published = buffer_since(match.pk, 1, 2)
+    assert published is not None and '"v":2' in published[0]
