@@ -11,6 +11,8 @@ In one run, on the benchmark database:
    runs it (Gunicorn, WSGI) and on Uvicorn's all-in-one ASGI application, side by side
    (``--workers`` processes each), each scorer a logged-in session with CSRF, ``expected_seq``
    and an idempotency key, on its own match.
+4. **pad web**: the same balls through the scoring pad as pad.js posts them (the pad's form,
+   ``X-Pad-Fetch: snapshot``: answered with the new seq and the pad's snapshot), on the web role.
 
 First, **empty web** / **empty asgi**: ``GET /healthz`` (no query, no session) from one client,
 the server's CPU per request before any work. Then each prints deliveries/s and p50/p95/p99 per
@@ -177,6 +179,25 @@ class _Scorer:
         self.delta_bytes.append(len(delta_text(body["delta"])))
 
 
+class _PadScorer(_Scorer):
+    """The same scorer on the scoring pad as pad.js posts it: the pad's form, urlencoded, with
+    ``X-Pad-Fetch: snapshot``; the answer is the new seq, the next key and the pad's snapshot."""
+
+    def __init__(self, base: str, username: str, match_id: int, seq: int):
+        super().__init__(base, username, match_id, seq)
+        self.headers = {**self.headers, "X-Pad-Fetch": "snapshot"}
+
+    def post(self, action: dict) -> None:
+        form = ({"action": f"runs-{action['runs']}"} if action["kind"] == "delivery"
+                else {"action": action["kind"], "player": action["player"]})
+        response = self.session.post(
+            f"{self.base}/score/{self.match_id}/", headers=self.headers,
+            data={**form, "expected_seq": self.seq, "idempotency_key": uuid.uuid4().hex})
+        assert response.headers.get("X-Pad-Outcome") == "recorded", (
+            response.status_code, response.text[:300])
+        self.seq = int(response.headers["X-Pad-Seq"])
+
+
 def _cpu_seconds(pids: list[int]) -> float:
     import psutil
 
@@ -193,12 +214,12 @@ _SERVERS = {"web": "the web role (Gunicorn)", "asgi": "Uvicorn (ASGI)"}
 
 
 def bench_http(base: str, server_pids: list[int], scorers: int, balls: int,
-               label: str = "HTTP") -> None:
+               label: str = "HTTP", client=_Scorer) -> None:
     from django.db import connection
 
     jobs = [_new_match("http") for _ in range(scorers)]
     connection.close()
-    clients = [_Scorer(base, user.username, match.pk, match.seq) for user, match in jobs]
+    clients = [client(base, user.username, match.pk, match.seq) for user, match in jobs]
 
     def work(i: int) -> list[float]:
         latencies = []
@@ -304,6 +325,9 @@ def main() -> None:
             bench_service(scorers, args.balls)
             for role, (base, pids) in servers.items():
                 bench_http(base, pids, scorers, args.balls, label=f"HTTP {role}")
+            if "web" in servers:  # the pad as pad.js posts it, on the web role
+                bench_http(*servers["web"], scorers, args.balls, label="pad web",
+                           client=_PadScorer)
         bench_whole_match(servers[roles[0]][0])
 
 
