@@ -295,11 +295,13 @@ def _choices(match: Match, view: dict) -> dict:
 
 
 def _likely_bowler(config, inn: dict | None, bowling: str, last: set) -> str | None:
-    """The bowler the next-bowler select starts on: the first who may bowl the next over (did
-    not bowl the last one, has overs left). Only a default: the scorer picks, the Laws warn."""
+    """The bowler the next-bowler select starts on: the one who bowled the over before last
+    (from this end: spells alternate ends), else the first who may bowl the next over (did not
+    bowl the last one, has overs left). Only a default: the scorer picks, the Laws warn."""
     cards = inn["bowlers"] if inn else {}
     quota = config.bowler_max_overs
-    for player in config.team(bowling).players:
+    before = ((inn or {}).get("last_over") or {}).get("last_over_bowlers", [])
+    for player in [*before, *config.team(bowling).players]:
         done = cards.get(player, {}).get("overs", 0)
         if player not in last and (quota is None or done < quota):
             return player

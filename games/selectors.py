@@ -267,5 +267,6 @@ def pad_snapshot(*, match: Match) -> dict:
     if state["needs"] == "next_bowler" and last:  # the next-bowler screen's summary
         snapshot["innings"]["last_over"] = {
             "number": inn["overs_done"], "balls": list(last["this_over"]),
-            "runs": last["over_runs"], "maiden": last["maiden"], "bowler": last["bowler"]}
+            "runs": last["over_runs"], "maiden": last["maiden"], "bowler": last["bowler"],
+            "before": list(last["last_over_bowlers"])}  # who bowled the over before it
     return snapshot

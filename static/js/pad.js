@@ -160,7 +160,10 @@
         const last = new Set(inn.last_over_bowlers);
         const quota = m.bowler_max_overs;
         const done = (p) => Math.floor(((inn.bowlers[p] || {}).balls || 0) / m.balls_per_over);
-        const likely = inn.bowling_xi.find((p) => !last.has(p) && (quota === null || done(p) < quota));
+        // From this end: who bowled the over before last, else the first who may bowl.
+        const before = (inn.last_over && inn.last_over.before) || [];
+        const likely = before.concat(inn.bowling_xi).find((p) => !last.has(p) &&
+          (quota === null || done(p) < quota));
         fill(select, named(inn.bowling_xi, (p) => (last.has(p) ? " (bowled the last over)" : "")),
           select.dataset.pick === "none" ? undefined : likely);
       } else if (kind === "next_batters" && m.next) {

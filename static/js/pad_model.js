@@ -90,7 +90,7 @@
     const maiden = inn.over_runs === 0 && inn.this_over.length > 0;
     if (maiden && inn.bowler) bowler(inn, inn.bowler).maidens += 1;
     inn.last_over = { balls: inn.this_over, runs: inn.over_runs, maiden: maiden, bowler: inn.bowler,
-      number: inn.overs_done + 1 };
+      number: inn.overs_done + 1, before: inn.last_over_bowlers };
     inn.overs_done += 1;
     inn.over_balls = 0;
     inn.over_runs = 0;

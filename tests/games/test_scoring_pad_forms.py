@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from games.models import LogEntry
+from games.models import LogEntry, Match
+from games.selectors import pad_snapshot
 from tests.games.conftest import Pad
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,25 @@ def test_the_end_of_over_summary_before_the_next_bowler(pad, client):
     assert "End of over 1" in html
     assert "12 runs" in summary and "1 wicket" in summary
     assert re.search(r"B1 \d+ 1(\.0)?-0-12-1", summary)  # the bowler's figures after the over
+
+
+def test_the_next_bowler_starts_on_the_one_who_bowled_from_this_end(pad, client):
+    """Spells alternate ends: at the end of an over the select offers, first, whoever bowled
+    the over before it (a default only: the scorer picks)."""
+    b = pad.match.b_ids
+    while pad.match.state["needs"] != "next_bowler":
+        pad.post(action="runs-0")
+    first_over = pad.inn["last_over"]["bowler"]
+    html = client.get(f"/score/{pad.match.pk}/").content.decode()
+    assert _selected(html[html.index('data-needs="next_bowler"'):], "player") != first_over
+    other = next(p for p in b if p != first_over)
+    pad.post(action="next_bowler", player=other)
+    for _ in range(6):
+        pad.post(action="runs-1")
+    html = client.get(f"/score/{pad.match.pk}/").content.decode()
+    assert _selected(html[html.index('data-needs="next_bowler"'):], "player") == first_over
+    snapshot = pad_snapshot(match=Match.objects.get(pk=pad.match.pk))
+    assert snapshot["innings"]["last_over"]["before"] == [first_over]  # pad.js draws the same
 
 
 @pytest.mark.parametrize(("fields", "kept"), [
