@@ -96,8 +96,9 @@
     if (select.form && select.form.dataset.editing && all.some(([value]) => value === select.value)) {
       chosen = select.value;
     }
+    // Chosen by default too: a form reset, and the page kept for a reload, start on it.
     select.replaceChildren(...all.map(([value, text]) =>
-      new Option(text, value, false, value === chosen)));
+      new Option(text, value, value === chosen, value === chosen)));
   }
 
   function figures(m, card) {
