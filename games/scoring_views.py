@@ -119,7 +119,8 @@ def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
     if request.method == "POST":
         outcome, error = _record_from_post(request, match)
         # A plain form post is answered with a redirect (a reload never re-posts); pad.js's
-        # fetch gets the new pad in the same response: one request per ball instead of two.
+        # fetch gets its answer in the same response (one request per ball instead of two):
+        # the snapshot it draws (docs/offline.md), or the whole pad when its shape changes.
         fetch = request.headers.get("X-Pad-Fetch")
         if error is None and not fetch:
             return redirect("games:scoring-pad", match_id=match.pk)
