@@ -33,7 +33,7 @@ def _replay(data: dict) -> tuple[list[int], int]:
 
     def apply(action: dict) -> dict:
         recorded = match_record_action(match=match, action=action, expected_seq=match.seq)
-        sizes.append(len(delta_text(recorded.entry.delta)))
+        sizes.append(len(delta_text(recorded.entry.delta())))
         return recorded.match.state
 
     CricsheetReplay(data, apply, config=config, ids=ids.__getitem__,

@@ -18,6 +18,7 @@ from games.selectors import (
     match_seq,
 )
 from games.services import IdempotencyConflict, StaleState, match_record_action
+from scorekeeper.after_response import answer_first
 from scorekeeper.jsonbody import BadJSON, parse_json
 from scorekeeper.replicas import replica_reads
 
@@ -74,6 +75,7 @@ def match_log(request: HttpRequest, match_id: int) -> JsonResponse:
 
 
 @require_POST
+@answer_first  # fans' delta published once the scorer's answer is sent (it carries the delta)
 def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
     """Record one action: body {"action": {...}, "expected_seq": n, "idempotency_key": "..."}."""
     try:
@@ -110,10 +112,11 @@ def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
         return _error(409, str(error))
     # What changed, not the whole match: the delta fans get (a replayed retry has none; its
     # client reads the state with GET). The full state stays a GET with its ETag.
+    delta = getattr(recorded.entry, "delta", None) if recorded.created else None
     return JsonResponse(
         {"seq": recorded.match.seq, "entry": log_entry_payload(recorded.entry),
          "replayed": not recorded.created, "needs": recorded.match.state["needs"],
          "status": recorded.match.status,
-         "delta": getattr(recorded.entry, "delta", None) if recorded.created else None},
+         "delta": delta() if delta else None},
         status=201 if recorded.created else 200,
     )

@@ -83,30 +83,34 @@ def _view(match, config, state: dict, seq: int, *, previous: dict | None = None,
 def publish_delta(sender, match, entry, before, after, config, **kwargs):
     """Once the action commits (the match row's lock is released by then, and a rolled-back
     action publishes nothing), build its delta, buffer it and publish it: one Redis PUBLISH
-    whatever the number of fans or server processes. The message is also left on
-    ``entry.delta`` so the JSON API's answer carries it without building it again; the pad
-    (``answer_first``) answers first and publishes once its answer is sent."""
+    whatever the number of fans or server processes. ``entry.delta()`` is the message, built
+    once: the JSON API's answer carries it (built before that answer); the publish runs after
+    the answer in an ``answer_first`` view (the pad and the JSON API), else at commit."""
+    built: list[dict] = []
+
+    def delta() -> dict:
+        if not built:
+            cached = _last_views.get(match.pk)
+            if cached is not None and cached[0] == entry.seq - 1:
+                before_view = cached[1]
+            else:
+                before_view = _view(match, config, before, entry.seq - 1)
+            after_view = _view(match, config, after, entry.seq, previous=before_view,
+                               unchanged=_unchanged_innings(before, after))
+            _remember(match.pk, entry.seq, after_view)
+            built.append(delta_message(
+                match_id=match.pk, version=entry.seq,
+                action=entry.payload,
+                before_view=before_view, after_view=after_view,
+                deliveries=deliveries_changed(entry.kind, entry.payload, entry.seq, after),
+            ))
+        return built[0]
 
     def send() -> None:
-        cached = _last_views.get(match.pk)
-        if cached is not None and cached[0] == entry.seq - 1:
-            before_view = cached[1]
-        else:
-            before_view = _view(match, config, before, entry.seq - 1)
-        after_view = _view(match, config, after, entry.seq, previous=before_view,
-                           unchanged=_unchanged_innings(before, after))
-        _remember(match.pk, entry.seq, after_view)
-        message = delta_message(
-            match_id=match.pk, version=entry.seq,
-            action=entry.payload,
-            before_view=before_view, after_view=after_view,
-            deliveries=deliveries_changed(entry.kind, entry.payload, entry.seq, after),
-        )
-        entry.delta = message
-        text = delta_text(message)
-        publish_text(match_id=match.pk, version=entry.seq, text=text)
+        publish_text(match_id=match.pk, version=entry.seq, text=delta_text(delta()))
 
+    entry.delta = delta
     # robust: the action is committed whatever happens here; a fan that misses this delta (Redis
-    # briefly down) sees the gap at the next one and resyncs, and the relay republishes. A view
-    # whose answer does not carry the delta (the pad) sends its answer first.
+    # briefly down) sees the gap at the next one and resyncs, and the relay republishes. The
+    # scorer's answer goes first: fans get the ball the moment after.
     transaction.on_commit(lambda: after_response(send), robust=True)

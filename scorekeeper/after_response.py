@@ -1,13 +1,13 @@
 """Work a view's answer need not wait for, run once the answer is on the wire.
 
-A ball recorded from the pad is durable at its commit, and the pad's answer is the new state:
-publishing the ball's delta to fans (building it, one Redis round trip) is work the scorer need
-not wait for. A view decorated with ``answer_first`` gets such work queued by ``after_response``
-and run when the server closes the response — after the last byte is sent (WSGI and ASGI
-servers both close a response only then; so does Django's test client). Outside such a view
-(the JSON API, whose answer carries the delta; tasks; consumers) ``after_response`` runs the
-work at once. Failures are logged, as ``transaction.on_commit(robust=True)`` would: the answer
-is sent and the relay (realtime/relay.py) republishes what was not published.
+A ball recorded from the pad or the JSON API is durable at its commit, and the scorer's answer
+is ready: publishing the ball's delta to fans (one Redis round trip; for the pad, building the
+delta too) is work the scorer need not wait for. A view decorated with ``answer_first`` gets
+such work queued by ``after_response`` and run when the server closes the response — after the
+last byte is sent (WSGI and ASGI servers both close a response only then; so does Django's test
+client). Outside such a view (tasks, consumers, the shell) ``after_response`` runs the work at
+once. Failures are logged, as ``transaction.on_commit(robust=True)`` would: the answer is sent
+and the relay (realtime/relay.py) republishes what was not published.
 """
 
 from __future__ import annotations

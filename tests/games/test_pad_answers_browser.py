@@ -34,7 +34,8 @@ READ_PAD = """() => {
     if (shown(el) && !el.dataset.bind.startsWith("queue")) out.bound[el.dataset.bind] = text(el);
   }
   for (const el of root.querySelectorAll("[data-needs]")) {
-    if (shown(el)) out.panels.push(el.dataset.needs + ":" + text(el.querySelector("h2, h3, button")));
+    const title = el.querySelector("h2, h3, button");
+    if (shown(el)) out.panels.push(el.dataset.needs + ":" + text(title));
   }
   for (const select of root.querySelectorAll("select")) {
     if (!shown(select)) continue;

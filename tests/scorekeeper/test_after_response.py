@@ -78,3 +78,27 @@ def test_the_pad_publishes_a_balls_delta_after_its_answer():
     response.close()
     published = buffer_since(match.pk, 1, 2)
     assert published is not None and '"v":2' in published[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_json_api_answers_with_the_delta_and_publishes_it_after_the_answer():
+    import json
+
+    from games.api import match_actions
+
+    scorer = make_user("answer-first-api")
+    match = make_match(scorer=scorer)
+    match_record_action(match=match, action=start_action(match))
+    client_for_match(match.pk).delete(buffer_key(match.pk))
+    request = RequestFactory().post(
+        f"/api/matches/{match.pk}/actions", json.dumps({
+            "action": {"kind": "delivery", "runs": 6}, "expected_seq": 1,
+            "idempotency_key": "answer-first-api-6"}), content_type="application/json")
+    request.user = scorer
+    response = match_actions(request, match_id=match.pk)
+    answer = json.loads(response.content)
+    assert response.status_code == 201 and answer["delta"]["v"] == 2  # the answer carries it
+    assert buffer_since(match.pk, 1, 2) is None  # published after the answer, not before
+    response.close()
+    published = json.loads(buffer_since(match.pk, 1, 2)[0])
+    assert {k: v for k, v in published.items() if k != "t"} == answer["delta"]  # the same delta
