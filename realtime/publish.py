@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import logging
 import time
 from collections import OrderedDict
 
@@ -20,6 +21,7 @@ from realtime.delta import deliveries_changed, delta_message, fan_view
 from scorekeeper.after_response import after_response
 
 DELTA_EVENT = "match.delta"
+logger = logging.getLogger(__name__)
 
 
 def delta_text(message: dict) -> str:
@@ -109,7 +111,15 @@ def publish_delta(sender, match, entry, before, after, config, **kwargs):
     def send() -> None:
         publish_text(match_id=match.pk, version=entry.seq, text=delta_text(delta()))
 
-    entry.delta = delta
+    def for_the_answer() -> dict | None:
+        try:
+            return delta()
+        except Exception:  # the ball is committed: its answer stands without the delta
+            logger.exception("Could not build the delta of match %s entry %s",
+                             match.pk, entry.seq)
+            return None
+
+    entry.delta = for_the_answer
     # robust: the action is committed whatever happens here; a fan that misses this delta (Redis
     # briefly down) sees the gap at the next one and resyncs, and the relay republishes. The
     # scorer's answer goes first: fans get the ball the moment after.

@@ -102,3 +102,32 @@ def test_the_json_api_answers_with_the_delta_and_publishes_it_after_the_answer()
     response.close()
     published = json.loads(buffer_since(match.pk, 1, 2)[0])
     assert {k: v for k, v in published.items() if k != "t"} == answer["delta"]  # the same delta
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delta_that_cannot_be_built_leaves_the_balls_answer_standing(monkeypatch, caplog):
+    """The ball is committed before its delta is built: the scorer gets their 201 (without the
+    delta) and the failure is logged, never a 500."""
+    import json
+
+    from games.api import match_actions
+    from realtime import publish
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug in the delta")
+
+    monkeypatch.setattr(publish, "delta_message", broken)
+    scorer = make_user("answer-first-broken")
+    match = make_match(scorer=scorer)
+    match_record_action(match=match, action=start_action(match))
+    request = RequestFactory().post(
+        f"/api/matches/{match.pk}/actions", json.dumps({
+            "action": {"kind": "delivery", "runs": 1}, "expected_seq": 1}),
+        content_type="application/json")
+    request.user = scorer
+    with caplog.at_level(logging.ERROR):
+        response = match_actions(request, match_id=match.pk)
+        response.close()
+    assert response.status_code == 201 and json.loads(response.content)["delta"] is None
+    assert Match.objects.get(pk=match.pk).seq == 2
+    assert "a bug in the delta" in caplog.text
