@@ -129,7 +129,7 @@ def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
             if answer is not None:
                 return answer
         match = match_get(match_id=match.pk)  # the whole pad: all of the match, as it is now
-    view = match_payload(match=match)
+    view, snapshot = match_payload(match=match), pad_snapshot(match=match)
     response = render(request, "games/scoring_pad.html", {
         "match": match, "view": view, "error": error, "choices": _choices(match, view),
         # After an error the form comes back exactly as it was sent (its key too: nothing was
@@ -142,8 +142,8 @@ def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
         "idempotency_key": uuid.uuid4().hex,
         "pad": [(name, PAD_LABELS.get(name, name.removeprefix("runs-")), PAD_KEYS[name])
                 for name in PAD_ACTIONS],
-        "last_over": _over_summary(match, view),
-        "snapshot": pad_snapshot(match=match),
+        "last_over": _over_summary(view, snapshot),
+        "snapshot": snapshot,
     }, status=400 if error else 200)
     if outcome:
         # What became of the post, for the offline queue (static/js/pad_queue.js): it sends
@@ -247,20 +247,15 @@ def _people(match: Match, ball: dict) -> dict:
     }
 
 
-def _over_summary(match: Match, view: dict) -> dict | None:
-    """The over just finished, for the next-bowler screen: its balls, runs and wickets, and the
-    bowler's figures after it."""
-    if view["needs"] != "next_bowler" or not match.state.get("innings"):
-        return None
-    inn = match.state["innings"][-1]
-    last = inn.get("last_over")
-    if not last:
+def _over_summary(view: dict, snapshot: dict) -> dict | None:
+    """The over just finished, for the next-bowler screen: the snapshot's (pad.js draws the
+    same one), with its wickets and the bowler's card row after it."""
+    last = (snapshot["innings"] or {}).get("last_over")
+    if last is None:
         return None
     card = next((b for b in view["innings"][-1]["bowling_card"]
                  if b["player"] == last["bowler"]), None)
-    return {"number": inn["overs_done"], "balls": last["this_over"], "runs": last["over_runs"],
-            "wickets": sum("W" in b for b in last["this_over"]), "maiden": last["maiden"],
-            "bowler": card}
+    return {**last, "wickets": sum("W" in b for b in last["balls"]), "bowler": card}
 
 
 def _choices(match: Match, view: dict) -> dict:

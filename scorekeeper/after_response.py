@@ -55,6 +55,8 @@ def answer_first(view):
             raise
         _queue.reset(token)
         if queue:
+            # What Django's own responses use to release what they hold when the server closes
+            # them (FileResponse its file); HttpResponse offers no public hook for it.
             response._resource_closers.append(functools.partial(_run, queue))
         return response
 
