@@ -8,7 +8,6 @@ transaction so subscribers can write their own rows atomically and publish after
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from django.db import IntegrityError, connection, transaction
 
 from games import engine
 from games.engine.schema import check_action
+from games.jsontext import from_json, to_json
 from games.models import LogEntry, Match, MatchPlayer, Player, Team
 from games.signals import action_recorded
 
@@ -136,10 +136,6 @@ _APPEND_LOG_SQL = (
 )
 
 
-def _json(value):
-    return value if not isinstance(value, str) else json.loads(value)
-
-
 def match_record_action(
     *, match: Match, action: dict, by=None, expected_seq: int | None = None,
     idempotency_key: str | None = None,
@@ -174,22 +170,23 @@ def match_record_action(
         if expected_seq is not None and expected_seq != seq:
             match.refresh_from_db()
             raise StaleState(match)
-        match.seq, match.config = seq, _json(stored_config)
+        match.seq, match.config = seq, from_json(stored_config)
         config = match.engine_config()
-        before = _json(stored_state) or engine.new_state()
+        before = from_json(stored_state) or engine.new_state()
         match.state = before
         if action["kind"] in LOG_ONLY_KINDS:
             state, payload = _refold(match, config, action)
-        else:
-            state, payload = engine.apply(config, before, action), action
+        else:  # a second parse of the stored text is the cheapest copy of ``before``
+            state, payload = from_json(stored_state) or engine.new_state(), action
+            engine.apply_in_place(config, state, action)
         status, text = state["status"], engine.result_text(config, state)
         try:
             with connection.cursor() as cursor:
                 cursor.execute(_APPEND_SQL, [
-                    match.pk, seq + 1, action["kind"], json.dumps(payload),
+                    match.pk, seq + 1, action["kind"], to_json(payload),
                     user.pk if user else None, idempotency_key or None,
-                    json.dumps(state["warnings"]),
-                    seq + 1, json.dumps(state), status, text, match.pk,
+                    to_json(state["warnings"]),
+                    seq + 1, to_json(state), status, text, match.pk,
                 ])
                 entry_id, recorded_at = cursor.fetchone()
         except IntegrityError as error:  # the unique constraints are the last line of defence
@@ -237,7 +234,7 @@ def match_record_log(
         text = engine.result_text(config, state)
         with connection.cursor() as cursor:  # the whole log and the state in one statement
             cursor.execute(_APPEND_LOG_SQL, [match.pk, user.pk if user else None,
-                                             json.dumps(rows), len(rows), json.dumps(state),
+                                             to_json(rows), len(rows), to_json(state),
                                              state["status"], text, match.pk])
         match.seq, match.state, match.status, match.result_text = \
             len(rows), state, state["status"], text

@@ -40,6 +40,23 @@ def _deeper_than(value: object, limit: int) -> bool:
     return False
 
 
+def _has_lone_surrogate(value: object) -> bool:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+    return False
+
+
 def parse_json(body: bytes) -> object:
     try:
         text = body.decode("utf-8")
@@ -56,4 +73,9 @@ def parse_json(body: bytes) -> object:
     # Nesting needs brackets: most bodies have too few to go deep, and skip the walk.
     if text.count("[") + text.count("{") > MAX_DEPTH and _deeper_than(value, MAX_DEPTH):
         raise BadJSON(f"The body nests deeper than {MAX_DEPTH} levels.")
+    # A lone surrogate ("\ud800" unpaired) parses but is no text: PostgreSQL's jsonb refuses it.
+    # It can only come from an escape, so most bodies skip the walk.
+    if ("\\ud" in text or "\\uD" in text) and _has_lone_surrogate(value):
+        raise BadJSON("The body holds a \\u escape that is half of a character (a lone "
+                      "surrogate); send the whole character.")
     return value

@@ -66,6 +66,7 @@ def test_a_single_object_is_accepted_and_the_client_id_is_the_actor(client):
         ([_event(occurred_at="1999-01-01T00:00:00Z")], "application/json", 400, "last 30 days"),
         ([], "application/json", 400, "empty"),
         ([_event(), "nope"], "application/json", 400, "1 of 2 events are invalid"),
+        ([_event(payload={"x": "\udc00"})], "application/json", 400, "lone surrogate"),
     ],
 )
 def test_bad_input_gets_its_status_and_message_and_stores_nothing(client, body, content_type,

@@ -127,6 +127,9 @@ def test_assigned_scorer_and_staff_can_score(client, scored_match):
                                                                      "runs": 1, "x": 1}}},
          "application/json", 400, "Unknown field action.x"),
         ({"action": {"kind": "teleport"}}, "application/json", 400, "kind must be one of"),
+        # Half a character: JSON can escape it, no database can store it.
+        ({"action": {"kind": "end_innings", "how": "declared \ud800"}}, "application/json",
+         400, "lone surrogate"),
     ],
 )
 def test_bad_input_gets_a_clear_error_and_changes_nothing(client, scored_match, body,
