@@ -17,10 +17,7 @@ PLAN = Path(os.environ.get("LOAD_PLAN", "var/load/plan.json"))
 RESULTS = Path(os.environ.get("LOAD_RESULTS", "var/load/results.json"))
 
 _FIELD = re.compile(r'name="(csrfmiddlewaretoken|expected_seq|idempotency_key)" value="([^"]*)"')
-_SELECT = re.compile(r'<select name="([a-z_]+)"[^>]*>(.*?)</select>', re.S)
 _SNAPSHOT = re.compile(r'<script id="pad-snapshot" type="application/json">(.*?)</script>', re.S)
-_PANEL = re.compile(r'<div data-needs="([a-z_]+)"[^>]*>(.*?)(?=<div data-needs=|$)', re.S)
-_OPTION = re.compile(r'<option value="([^"]*)"( disabled)?')
 
 
 def load_plan() -> dict:
@@ -40,22 +37,12 @@ def pad_fields(page: str) -> dict:
     return fields
 
 
-def select_options(page: str) -> dict[str, list[str]]:
-    """Enabled, non-empty option values of each select in the panel the pad needs now (the
-    others are on the page too, hidden)."""
-    state = needs(page)
-    panel = next((body for kind, body in _PANEL.findall(page) if kind == state), page)
-    options = {}
-    for name, body in _SELECT.findall(panel):
-        if name not in options:
-            options[name] = [v for v, disabled in _OPTION.findall(body) if v and not disabled]
-    return options
-
-
-def needs(page: str) -> str | None:
-    """What the pad waits for, from the state it embeds for its offline model."""
+def pad_snapshot(page: str) -> dict:
+    """The snapshot the pad page embeds for pad.js (what it draws itself from)."""
     found = _SNAPSHOT.search(page)
-    return json.loads(html.unescape(found.group(1)))["needs"] if found else None
+    if found is None:
+        raise ValueError("This page embeds no pad snapshot.")
+    return json.loads(html.unescape(found.group(1)))
 
 
 class Tally:
