@@ -47,6 +47,12 @@ def match_for_write(*, match_id: int, scorer) -> Match:
     return match
 
 
+def match_by_id(*, match_id: int) -> Match:
+    """The match by its id alone, nothing read: for ``match_record_action``, whose lock reads
+    what it needs (every other field loads if touched)."""
+    return Match.from_db("default", ["id"], [match_id])
+
+
 def match_get(*, match_id: int, scorer=None) -> Match:
     """The match; with ``scorer``, also whether that user is one of its assigned scorers
     (``match.is_assigned_scorer``), in the same query: the pad asks on every request."""

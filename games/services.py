@@ -16,7 +16,8 @@ from django.db import IntegrityError, connection, transaction
 from games import engine
 from games.engine.schema import check_action
 from games.jsontext import from_json, to_json
-from games.models import LogEntry, Match, MatchPlayer, Player, Team
+from games.models import LogEntry, Match, MatchPlayer, Player, Team, Tournament
+from games.permissions import can_score
 from games.signals import action_recorded
 
 LOG_ONLY_KINDS = {"undo", "correct"}
@@ -35,6 +36,10 @@ class StaleState(Exception):
 
 class IdempotencyConflict(Exception):
     """The idempotency key was already used for a different action (409)."""
+
+
+class NotAScorer(Exception):
+    """``require_scorer``: the user is not one of the match's scorers, nor staff (403)."""
 
 
 @dataclass(frozen=True)
@@ -108,12 +113,16 @@ def _same_action(payload: dict, action: dict) -> bool:
     return recorded == action
 
 
-# The hot path is two statements and a commit: lock the match (reading the idempotency key in the
-# same round trip), then append the entry and store the state in one statement. The ORM would take
-# six round trips and several times the CPU for the same work; everything else uses the ORM.
+# The hot path is two statements and a commit: lock the match (reading in the same round trip
+# the idempotency key, the right to score and what the delta shows besides the state: the toss
+# and the tournament), then append the entry and store the state in one statement. The ORM would
+# take six round trips and several times the CPU for the same work; everything else uses it.
 _LOCK_SQL = (
     "SELECT m.seq, m.state, m.config, (SELECT l.id FROM games_logentry l"
-    " WHERE l.match_id = m.id AND l.idempotency_key = %s) FROM games_match m"
+    " WHERE l.match_id = m.id AND l.idempotency_key = %s),"
+    " EXISTS (SELECT 1 FROM games_match_scorers s WHERE s.match_id = m.id AND s.user_id = %s),"
+    " m.toss_winner_id, m.toss_decision, m.tournament_id, t.name, t.season, t.slug"
+    " FROM games_match m LEFT JOIN games_tournament t ON t.id = m.tournament_id"
     " WHERE m.id = %s FOR UPDATE OF m"
 )
 _APPEND_SQL = (
@@ -136,23 +145,40 @@ _APPEND_LOG_SQL = (
 )
 
 
+def _fill_from_lock(match: Match, row: tuple) -> None:
+    """What the lock read of a match the caller may have loaded only by id (``match_by_id``)."""
+    assigned, toss_winner_id, toss_decision, tournament_id, name, season, slug = row
+    match.is_assigned_scorer = assigned
+    match.toss_winner_id, match.toss_decision = toss_winner_id, toss_decision
+    if tournament_id is None:
+        match.tournament = None
+    elif not Match.tournament.is_cached(match) or match.tournament_id != tournament_id:
+        match.tournament = Tournament(id=tournament_id, name=name, season=season, slug=slug)
+
+
 def match_record_action(
     *, match: Match, action: dict, by=None, expected_seq: int | None = None,
-    idempotency_key: str | None = None,
+    idempotency_key: str | None = None, require_scorer: bool = False,
 ) -> Recorded:
     """Append one action to a match's log and store the resulting state.
 
-    ``match`` is updated in place with the new seq, state, status and result text.
+    ``match`` is updated in place with the new seq, state, status and result text; it may be
+    loaded by id alone (``selectors.match_by_id``): the lock reads the rest. ``require_scorer``:
+    the right to score (``can_score``) is read with the lock, and ``NotAScorer`` raised before
+    anything else is looked at.
     """
     action = _validated_action(action)
     user = by if by is not None and by.is_authenticated else None
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute(_LOCK_SQL, [idempotency_key, match.pk])
+            cursor.execute(_LOCK_SQL, [idempotency_key, user.pk if user else None, match.pk])
             row = cursor.fetchone()
         if row is None:
             raise Match.DoesNotExist(f"There is no match {match.pk}.")
-        seq, stored_state, stored_config, replayed_id = row
+        seq, stored_state, stored_config, replayed_id = row[:4]
+        _fill_from_lock(match, row[4:])
+        if require_scorer and (by is None or not can_score(by, match)):
+            raise NotAScorer("Only this match's scorers can score it.")
         if replayed_id is None and idempotency_key and expected_seq != seq:
             # We may have waited on the lock for our own first attempt (a retry racing it):
             # the lock query's snapshot predates that commit, so look for the key again.

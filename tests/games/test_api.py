@@ -64,6 +64,14 @@ def test_unknown_match_is_404_with_a_message(client):
     assert response.status_code == 404 and "no match 999999" in response.json()["error"]
 
 
+def test_scoring_a_match_that_does_not_exist_is_404(client):
+    client.force_login(make_user(staff=True))
+    for action in ({"kind": "delivery", "runs": 1}, {"kind": "delivery", "runs": 99}):
+        response = client.post("/api/matches/999999/actions", json.dumps({"action": action}),
+                               content_type="application/json")
+        assert response.status_code == 404 and "no match 999999" in response.json()["error"]
+
+
 def test_anonymous_and_non_scorers_cannot_score(client, scored_match):
     response = _post(client, scored_match, {"action": {"kind": "delivery", "runs": 1}})
     assert response.status_code == 401

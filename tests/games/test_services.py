@@ -144,3 +144,34 @@ def test_the_hook_is_announced_inside_the_transaction_and_a_rollback_leaves_noth
     assert seen[0] == (1, True, "scheduled", "live")
     match.refresh_from_db()
     assert match.seq == 1 and LogEntry.objects.filter(match=match).count() == 1
+
+
+def test_the_right_to_score_and_the_match_are_read_with_the_lock():
+    """``require_scorer`` on a match loaded by id alone (what the JSON API passes): the lock
+    reads the right to score, the toss and the tournament; a non-scorer records nothing."""
+    from games.models import Tournament
+    from games.selectors import match_by_id
+    from games.services import NotAScorer
+
+    scorer, stranger, staff = make_user(), make_user(), make_user(staff=True)
+    match = make_match(scorer=scorer)
+    match.tournament = Tournament.objects.create(name="Lock Cup", season="2026", slug="lock-cup")
+    match.save(update_fields=["tournament"])
+    with pytest.raises(NotAScorer):
+        match_record_action(match=match_by_id(match_id=match.pk), action=start_action(match),
+                            by=stranger, require_scorer=True)
+    assert LogEntry.objects.filter(match=match).count() == 0
+
+    recorded = match_record_action(match=match_by_id(match_id=match.pk),
+                                   action=start_action(match), by=scorer, require_scorer=True)
+    assert recorded.created and recorded.match.seq == 1
+    assert recorded.match.tournament.name == "Lock Cup"
+    assert (recorded.match.toss_winner_id, recorded.match.toss_decision) == (
+        match.team_a_id, "bat")
+    recorded = match_record_action(match=match_by_id(match_id=match.pk),
+                                   action={"kind": "delivery", "runs": 2}, by=staff,
+                                   require_scorer=True)
+    assert recorded.match.seq == 2 and recorded.entry.delta()["v"] == 2
+    with pytest.raises(Match.DoesNotExist):
+        match_record_action(match=match_by_id(match_id=10**9), action={"kind": "delivery"},
+                            by=staff, require_scorer=True)
