@@ -117,7 +117,7 @@ def bench_raw(scorers: int, balls: int) -> None:
             for _ in range(balls):
                 started = time.perf_counter()
                 with conn.transaction():
-                    conn.execute(_LOCK_SQL, [uuid.uuid4().hex, match.pk]).fetchone()
+                    conn.execute(_LOCK_SQL, [uuid.uuid4().hex, None, match.pk]).fetchone()
                     conn.execute(_APPEND_SQL, [
                         match.pk, seq + 1, "delivery", '{"kind": "delivery", "runs": 1}', None,
                         uuid.uuid4().hex, "[]", seq + 1, state, "live", "", match.pk]).fetchone()
