@@ -13,21 +13,32 @@ from games.engine.state import max_wickets
 from games.models import LogEntry, Match, MatchPlayer, PlayingConditions, Team, Tournament
 from scorekeeper import replicas
 
-# What recording an action needs of a match before the write service locks it: who may score
-# it, and what its delta shows besides the state (the tournament, the toss). The state and config
-# are read under the row lock anyway; a Test's state is ~16 KB of JSON to fetch for nothing. Raw
-# SQL because compiling the equivalent ORM query (a join and an EXISTS) cost more CPU than the
-# rest of the request's queries together, and a plain cursor because a RawQuerySet's own
-# machinery (its columns, the model's init order) cost ~0.1 ms more; every other field stays
-# deferred.
-_FOR_WRITE_SQL = (
-    "SELECT m.id, m.seq, m.toss_winner_id, m.toss_decision, m.tournament_id,"
-    " t.name AS tournament_name, t.season AS tournament_season, t.slug AS tournament_slug,"
-    " EXISTS (SELECT 1 FROM games_match_scorers s WHERE s.match_id = m.id AND s.user_id = %s)"
-    " AS is_assigned_scorer"
-    " FROM games_match m LEFT JOIN games_tournament t ON t.id = m.tournament_id WHERE m.id = %s"
+# What recording an action needs of a match besides its state: who may score it, and what its
+# delta shows (the tournament, the toss). Read by the pad before its view (``match_for_write``)
+# and by the write's own lock (games/services.py), from these columns, filled in by
+# ``match_fill_write_facts``. The state and config are read under the row lock anyway; a Test's
+# state is ~16 KB of JSON to fetch for nothing. Raw SQL because compiling the equivalent ORM
+# query (a join and an EXISTS) cost more CPU than the rest of the request's queries together,
+# and a plain cursor because a RawQuerySet's own machinery (its columns, the model's init
+# order) cost ~0.1 ms more; every other field stays deferred.
+WRITE_FACTS_COLUMNS = (
+    "EXISTS (SELECT 1 FROM games_match_scorers s WHERE s.match_id = m.id AND s.user_id = %s),"
+    " m.toss_winner_id, m.toss_decision, m.tournament_id, t.name, t.season, t.slug"
 )
-_FOR_WRITE_FIELDS = ["id", "seq", "toss_winner_id", "toss_decision", "tournament_id"]
+WRITE_FACTS_FROM = " FROM games_match m LEFT JOIN games_tournament t ON t.id = m.tournament_id"
+_FOR_WRITE_SQL = f"SELECT m.id, m.seq, {WRITE_FACTS_COLUMNS}{WRITE_FACTS_FROM} WHERE m.id = %s"
+
+
+def match_fill_write_facts(match: Match, row) -> None:
+    """Set on ``match`` what ``WRITE_FACTS_COLUMNS`` read: ``is_assigned_scorer``, the toss and
+    the tournament (kept if already loaded)."""
+    assigned, toss_winner_id, toss_decision, tournament_id, name, season, slug = row
+    match.is_assigned_scorer = assigned
+    match.toss_winner_id, match.toss_decision = toss_winner_id, toss_decision
+    if tournament_id is None:
+        match.tournament = None
+    elif not Match.tournament.is_cached(match) or match.tournament_id != tournament_id:
+        match.tournament = Tournament(id=tournament_id, name=name, season=season, slug=slug)
 
 
 def match_for_write(*, match_id: int, scorer) -> Match:
@@ -39,11 +50,8 @@ def match_for_write(*, match_id: int, scorer) -> Match:
         row = cursor.fetchone()
     if row is None:
         raise Match.DoesNotExist(f"There is no match {match_id}.")
-    match = Match.from_db("default", _FOR_WRITE_FIELDS, row[:5])
-    match.is_assigned_scorer = row[8]
-    if match.tournament_id is not None:
-        match.tournament = Tournament(id=match.tournament_id, name=row[5], season=row[6],
-                                      slug=row[7])
+    match = Match.from_db("default", ["id", "seq"], row[:2])
+    match_fill_write_facts(match, row[2:])
     return match
 
 

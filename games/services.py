@@ -16,8 +16,9 @@ from django.db import IntegrityError, connection, transaction
 from games import engine
 from games.engine.schema import check_action
 from games.jsontext import from_json, to_json
-from games.models import LogEntry, Match, MatchPlayer, Player, Team, Tournament
+from games.models import LogEntry, Match, MatchPlayer, Player, Team
 from games.permissions import can_score
+from games.selectors import WRITE_FACTS_COLUMNS, WRITE_FACTS_FROM, match_fill_write_facts
 from games.signals import action_recorded
 
 LOG_ONLY_KINDS = {"undo", "correct"}
@@ -119,11 +120,8 @@ def _same_action(payload: dict, action: dict) -> bool:
 # take six round trips and several times the CPU for the same work; everything else uses it.
 _LOCK_SQL = (
     "SELECT m.seq, m.state, m.config, (SELECT l.id FROM games_logentry l"
-    " WHERE l.match_id = m.id AND l.idempotency_key = %s),"
-    " EXISTS (SELECT 1 FROM games_match_scorers s WHERE s.match_id = m.id AND s.user_id = %s),"
-    " m.toss_winner_id, m.toss_decision, m.tournament_id, t.name, t.season, t.slug"
-    " FROM games_match m LEFT JOIN games_tournament t ON t.id = m.tournament_id"
-    " WHERE m.id = %s FOR UPDATE OF m"
+    f" WHERE l.match_id = m.id AND l.idempotency_key = %s), {WRITE_FACTS_COLUMNS}"
+    f"{WRITE_FACTS_FROM} WHERE m.id = %s FOR UPDATE OF m"
 )
 _APPEND_SQL = (
     "WITH entry AS (INSERT INTO games_logentry"
@@ -143,17 +141,6 @@ _APPEND_LOG_SQL = (
     " UPDATE games_match SET seq = %s, state = %s::jsonb, status = %s, result_text = %s,"
     " updated_at = now() WHERE id = %s"
 )
-
-
-def _fill_from_lock(match: Match, row: tuple) -> None:
-    """What the lock read of a match the caller may have loaded only by id (``match_by_id``)."""
-    assigned, toss_winner_id, toss_decision, tournament_id, name, season, slug = row
-    match.is_assigned_scorer = assigned
-    match.toss_winner_id, match.toss_decision = toss_winner_id, toss_decision
-    if tournament_id is None:
-        match.tournament = None
-    elif not Match.tournament.is_cached(match) or match.tournament_id != tournament_id:
-        match.tournament = Tournament(id=tournament_id, name=name, season=season, slug=slug)
 
 
 def match_record_action(
@@ -176,7 +163,7 @@ def match_record_action(
         if row is None:
             raise Match.DoesNotExist(f"There is no match {match.pk}.")
         seq, stored_state, stored_config, replayed_id = row[:4]
-        _fill_from_lock(match, row[4:])
+        match_fill_write_facts(match, row[4:])
         if require_scorer and (by is None or not can_score(by, match)):
             raise NotAScorer("Only this match's scorers can score it.")
         if replayed_id is None and idempotency_key and expected_seq != seq:

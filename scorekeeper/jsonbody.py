@@ -25,31 +25,28 @@ def _finite(text: str) -> float:
     return value
 
 
-def _deeper_than(value: object, limit: int) -> bool:
-    """Whether containers nest deeper than ``limit`` (walks the parsed value: a few hundred
-    nodes for a full event batch, where scanning the text cost ten times the parse)."""
+def _nodes(value: object):
+    """Every container, key and value in a parsed body with its depth (the outermost is 1),
+    walked with a stack: no recursion for a body built to exhaust one."""
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
-        if isinstance(node, dict | list):
-            if depth > limit:
-                return True
-            children = node.values() if isinstance(node, dict) else node
-            stack.extend((child, depth + 1) for child in children
-                         if isinstance(child, dict | list))
-    return False
+        yield node, depth
+        if isinstance(node, dict):
+            stack.extend((child, depth + 1) for child in [*node.keys(), *node.values()])
+        elif isinstance(node, list):
+            stack.extend((child, depth + 1) for child in node)
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether containers nest deeper than ``limit`` (walks the parsed value: a few hundred
+    nodes for a full event batch, where scanning the text cost ten times the parse)."""
+    return any(depth > limit for node, depth in _nodes(value) if isinstance(node, dict | list))
 
 
 def _has_lone_surrogate(value: object) -> bool:
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            stack.extend(node.keys())
-            stack.extend(node.values())
-        elif isinstance(node, list):
-            stack.extend(node)
-        elif isinstance(node, str):
+    for node, _ in _nodes(value):
+        if isinstance(node, str):
             try:
                 node.encode("utf-8")
             except UnicodeEncodeError:
