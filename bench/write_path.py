@@ -1,16 +1,18 @@
 """Write-path benchmark: what a ball costs over HTTP, beside the write service and the database.
 
     python -m bench.write_path [--scorers 1,8,32] [--balls 200] [--workers 1] [--servers web,asgi]
+                               [--api-auth token,session]
 
 In one run, on the benchmark database:
 
 1. **raw**: a psycopg loop with the write service's own SQL (lock the match row, insert the entry,
    update the state, commit), one connection per scorer: what PostgreSQL itself allows.
 2. **service**: ``match_record_action`` called directly (hooks included: domain events, delta).
-3. **HTTP web** / **HTTP asgi**: ``POST /api/matches/<id>/actions`` on the web role as production
-   runs it (Gunicorn, WSGI) and on Uvicorn's all-in-one ASGI application, side by side
-   (``--workers`` processes each), each scorer a logged-in session with CSRF, ``expected_seq``
-   and an idempotency key, on its own match.
+3. **token web** / **token asgi**: ``POST /api/matches/<id>/actions`` on the web role as
+   production runs it (Gunicorn, WSGI) and on Uvicorn's all-in-one ASGI application, side by side
+   (``--workers`` processes each), each scorer a device with an API token (``Authorization:
+   Bearer``), ``expected_seq`` and an idempotency key, on its own match; **session web** /
+   **session asgi**: the same as a logged-in browser (session cookie and CSRF header).
 4. **pad web**: the same balls through the scoring pad as pad.js posts them (the pad's form,
    ``X-Pad-Fetch: snapshot``: answered with the new seq and the pad's snapshot), on the web role.
 
@@ -51,7 +53,7 @@ def _row(label: str, scorers: int, count: int, elapsed: float, latencies: list[f
     p50, p95, p99 = _quantiles(latencies)
     cpu = f"{cpu_s * 1000 / count:>9.2f}" if cpu_s is not None else f"{'':>9}"
     client = f"{client_s * 1000 / count:>9.2f}" if client_s is not None else ""
-    print(f"{label:<10} {scorers:>7} {count:>7} {count / elapsed:>8.0f} {p50:>7.1f} {p95:>7.1f} "
+    print(f"{label:<12} {scorers:>7} {count:>7} {count / elapsed:>8.0f} {p50:>7.1f} {p95:>7.1f} "
           f"{p99:>7.1f} {cpu} {client}", flush=True)
 
 
@@ -165,26 +167,28 @@ class _Scorer:
 
     content_type = "application/json"
 
-    def __init__(self, base: str, username: str, match_id: int, seq: int):
+    def __init__(self, base: str, user, match_id: int, seq: int):
         import http.client
         import urllib.parse
 
-        import requests
-
         self.base, self.match_id, self.seq = base, match_id, seq
-        session = requests.Session()
-        page = session.get(f"{base}/accounts/login/")
-        token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
-        done = session.post(f"{base}/accounts/login/", data={
-            "username": username, "password": "bench", "csrfmiddlewaretoken": token})
-        assert done.ok, done.status_code
         address = urllib.parse.urlsplit(base)
         self.connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
-        self.headers = {
-            "Cookie": "; ".join(f"{c.name}={c.value}" for c in session.cookies),
-            "X-CSRFToken": session.cookies["csrftoken"], "Content-Type": self.content_type,
-        }
+        self.headers = {**self._credentials(user), "Content-Type": self.content_type}
         self.delta_bytes: list[int] = []
+
+    def _credentials(self, user) -> dict:
+        """Log in as a browser does: the session cookie and the CSRF header."""
+        import requests
+
+        session = requests.Session()
+        page = session.get(f"{self.base}/accounts/login/")
+        token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        done = session.post(f"{self.base}/accounts/login/", data={
+            "username": user.username, "password": "bench", "csrfmiddlewaretoken": token})
+        assert done.ok, done.status_code
+        return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in session.cookies),
+                "X-CSRFToken": session.cookies["csrftoken"]}
 
     def _post(self, path: str, body: str):
         """POST on the kept connection: (the response, its body)."""
@@ -205,14 +209,24 @@ class _Scorer:
         self.delta_bytes.append(len(delta_text(body["delta"])))
 
 
+class _TokenScorer(_Scorer):
+    """The same scorer as a scoring device: an API token (``Authorization: Bearer``) instead
+    of a session; no cookie, no CSRF header."""
+
+    def _credentials(self, user) -> dict:
+        from scorekeeper.tokens import api_token_create
+
+        return {"Authorization": f"Bearer {api_token_create(user=user, name='bench')[1]}"}
+
+
 class _PadScorer(_Scorer):
     """The same scorer on the scoring pad as pad.js posts it: the pad's form, urlencoded, with
     ``X-Pad-Fetch: snapshot``; the answer is the new seq, the next key and the pad's snapshot."""
 
     content_type = "application/x-www-form-urlencoded"
 
-    def __init__(self, base: str, username: str, match_id: int, seq: int):
-        super().__init__(base, username, match_id, seq)
+    def __init__(self, base: str, user, match_id: int, seq: int):
+        super().__init__(base, user, match_id, seq)
         self.headers["X-Pad-Fetch"] = "snapshot"
 
     def post(self, action: dict) -> None:
@@ -239,15 +253,16 @@ def _cpu_seconds(pids: list[int]) -> float:
 
 
 _SERVERS = {"web": "the web role (Gunicorn)", "asgi": "Uvicorn (ASGI)"}
+_AUTH_CLIENTS = {"token": _TokenScorer, "session": _Scorer}
 
 
 def bench_http(base: str, server_pids: list[int], scorers: int, balls: int,
-               label: str = "HTTP", client=_Scorer) -> None:
+               label: str, client) -> None:
     from django.db import connection
 
     jobs = [_new_match("http") for _ in range(scorers)]
     connection.close()
-    clients = [client(base, user.username, match.pk, match.seq) for user, match in jobs]
+    clients = [client(base, user, match.pk, match.seq) for user, match in jobs]
 
     def work(i: int) -> list[float]:
         latencies = []
@@ -300,7 +315,7 @@ def bench_whole_match(base: str) -> None:
     match = make_match(scorer=user, overs=50, prefix=f"{user.username} ")
     actions = fifty_over_log_for(match)
     connection.close()
-    scorer = _Scorer(base, user.username, match.pk, 0)
+    scorer = _TokenScorer(base, user, match.pk, 0)
     latencies = []
     for action in actions:
         started = time.perf_counter()
@@ -325,6 +340,9 @@ def main() -> None:
     parser.add_argument("--servers", default="web,asgi",
                         help="web: the web role (Gunicorn, WSGI); asgi: Uvicorn's all-in-one "
                              "application (what make run and the tests serve)")
+    parser.add_argument("--api-auth", default="token,session",
+                        help="how the JSON API's scorers sign their requests: token (a device's "
+                             "API token), session (a browser's session and CSRF token)")
     args = parser.parse_args()
 
     import django
@@ -345,7 +363,7 @@ def main() -> None:
             servers[role] = (f"http://127.0.0.1:{port}", pids)
         print(f"{args.balls} deliveries per scorer, each scorer on its own match; HTTP: "
               f"{', '.join(_SERVERS[r] for r in roles)}, {args.workers} worker process(es) each")
-        print(f"{'path':<10} {'scorers':>7} {'balls':>7} {'per s':>8} {'p50 ms':>7} "
+        print(f"{'path':<12} {'scorers':>7} {'balls':>7} {'per s':>8} {'p50 ms':>7} "
               f"{'p95 ms':>7} {'p99 ms':>7} {'CPU ms/ball':>9} {'client ms':>9}")
         for role, (base, pids) in servers.items():
             bench_empty_request(base, pids, f"empty {role}")
@@ -353,7 +371,9 @@ def main() -> None:
             bench_raw(scorers, args.balls)
             bench_service(scorers, args.balls)
             for role, (base, pids) in servers.items():
-                bench_http(base, pids, scorers, args.balls, label=f"HTTP {role}")
+                for auth in args.api_auth.split(","):
+                    bench_http(base, pids, scorers, args.balls, label=f"{auth} {role}",
+                               client=_AUTH_CLIENTS[auth])
             if "web" in servers:  # the pad as pad.js posts it, on the web role
                 bench_http(*servers["web"], scorers, args.balls, label="pad web",
                            client=_PadScorer)

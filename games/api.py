@@ -20,6 +20,7 @@ from games.services import IdempotencyConflict, NotAScorer, StaleState, match_re
 from scorekeeper.after_response import answer_first
 from scorekeeper.jsonbody import BadJSON, parse_json
 from scorekeeper.replicas import replica_reads
+from scorekeeper.tokens import token_or_session
 
 
 def _error(status: int, message: str, **extra) -> JsonResponse:
@@ -74,6 +75,7 @@ def match_log(request: HttpRequest, match_id: int) -> JsonResponse:
 
 
 @require_POST
+@token_or_session  # a device's API token, or a signed-in browser's session with its CSRF token
 @answer_first  # fans' delta published once the scorer's answer is sent (it carries the delta)
 def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
     """Record one action: body {"action": {...}, "expected_seq": n, "idempotency_key": "..."}.

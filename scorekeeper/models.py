@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
@@ -18,3 +19,23 @@ class UserSession(AbstractBaseSession):
         from scorekeeper.sessions import SessionStore
 
         return SessionStore
+
+
+class ApiToken(models.Model):
+    """A secret a scoring device or an integration sends as ``Authorization: Bearer <token>``
+    to the JSON API instead of a signed-in session (scorekeeper/tokens.py). Only its SHA-256 is
+    kept: the token is shown once, when it is made; ``prefix`` (its first characters) tells a
+    user's tokens apart. Deleting the row revokes it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="api_tokens")
+    name = models.CharField(max_length=80)
+    prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

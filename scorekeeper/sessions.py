@@ -35,18 +35,27 @@ def session_user(user_id):
 
 
 @functools.cache
+def user_columns() -> tuple[str, list[str]]:
+    """The user's columns as a query selects them from its table aliased ``u``, and their
+    attribute names in order (for ``User.from_db``): a user read with something else in one
+    query (here, a session; in scorekeeper/tokens.py, an API token)."""
+    fields = get_user_model()._meta.concrete_fields
+    return (", ".join(f'u."{field.column}"' for field in fields),
+            [field.attname for field in fields])
+
+
+@functools.cache
 def _session_with_user() -> tuple[str, list[str]]:
     """The query reading a session and its user (built once), and the user's fields it reads,
     in order."""
     user_model = get_user_model()
-    fields = user_model._meta.concrete_fields
-    sql = ("SELECT s.session_data, s.expire_date, "
-           + ", ".join(f'u."{field.column}"' for field in fields)
-           + f' FROM "{UserSession._meta.db_table}" s'
+    columns, attnames = user_columns()
+    sql = (f"SELECT s.session_data, s.expire_date, {columns}"
+           f' FROM "{UserSession._meta.db_table}" s'
            f' LEFT JOIN "{user_model._meta.db_table}" u'
            f' ON u."{user_model._meta.pk.column}" = s."user_id"'
            ' WHERE s."session_key" = %s AND s."expire_date" > %s')
-    return sql, [field.attname for field in fields]
+    return sql, attnames
 
 
 class SessionStore(DatabaseSessionStore):

@@ -9,7 +9,7 @@ from games.auth_views import (
     admin_login,
     sign_up,
 )
-from scorekeeper import views
+from scorekeeper import token_views, views
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="games:match-list"), name="home"),
@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/sign-up/", sign_up, name="sign-up"),
+    path("accounts/api-tokens/", token_views.api_tokens, name="api-tokens"),
     path("accounts/password-reset/", RateLimitedPasswordResetView.as_view(),
          name="password_reset"),
     path("accounts/password-reset/sent/", auth_views.PasswordResetDoneView.as_view(),

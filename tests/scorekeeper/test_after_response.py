@@ -13,6 +13,7 @@ from games.services import match_record_action
 from realtime.buffer import buffer_key, buffer_since
 from realtime.shards import client_for_match
 from scorekeeper.after_response import after_response, answer_first
+from scorekeeper.tokens import api_token_create
 from tests.games.factories import make_match, make_user, start_action
 
 
@@ -93,8 +94,8 @@ def test_the_json_api_answers_with_the_delta_and_publishes_it_after_the_answer()
     request = RequestFactory().post(
         f"/api/matches/{match.pk}/actions", json.dumps({
             "action": {"kind": "delivery", "runs": 6}, "expected_seq": 1,
-            "idempotency_key": "answer-first-api-6"}), content_type="application/json")
-    request.user = scorer
+            "idempotency_key": "answer-first-api-6"}), content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=scorer, name='device')[1]}")
     response = match_actions(request, match_id=match.pk)
     answer = json.loads(response.content)
     assert response.status_code == 201 and answer["delta"]["v"] == 2  # the answer carries it
@@ -123,8 +124,8 @@ def test_a_delta_that_cannot_be_built_leaves_the_balls_answer_standing(monkeypat
     request = RequestFactory().post(
         f"/api/matches/{match.pk}/actions", json.dumps({
             "action": {"kind": "delivery", "runs": 1}, "expected_seq": 1}),
-        content_type="application/json")
-    request.user = scorer
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {api_token_create(user=scorer, name='device')[1]}")
     with caplog.at_level(logging.ERROR):
         response = match_actions(request, match_id=match.pk)
         response.close()
