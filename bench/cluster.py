@@ -123,7 +123,7 @@ def main() -> None:
                     import django
 
                     django.setup()
-                from bench.write_path import _TokenScorer, bench_http
+                from bench.write_path import _header, _TokenScorer, bench_http
 
                 print(f"\n== {processes} web + {processes} realtime process(es) behind HAProxy",
                       flush=True)
@@ -131,8 +131,8 @@ def main() -> None:
                 print(f"fans | msg/s | p50 | p95 | p99 | gaps\n{fans}", flush=True)
                 web_pids = [pid for name, pid in state["pids"].items()
                             if name.startswith("web-")]
-                print(f"\n{'path':<12} {'scorers':>7} {'balls':>7} {'balls/s':>8} {'p50':>7} "
-                      f"{'p95':>7} {'p99':>7} {'web CPU ms/ball':>9}", flush=True)
+                print(flush=True)
+                _header()
                 bench_http(state["url"].rstrip("/"), web_pids, args.scorers, args.score_balls,
                            label="token web", client=_TokenScorer)
                 ran = True

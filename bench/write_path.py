@@ -18,9 +18,10 @@ In one run, on the benchmark database:
 
 First, **empty web** / **empty asgi**: ``GET /healthz`` (no query, no session) from one client,
 the server's CPU per request before any work. Then each prints deliveries/s and p50/p95/p99 per
-N concurrent scorers; the HTTP rows add the server's CPU per action (its processes' user+system
-time over the run / actions) and the load generator's ("client": this process's; it shares
-the cores). Last, one scorer plays a whole 50-over match (both innings, ~740 actions) over HTTP
+N concurrent scorers; the HTTP rows add the server's CPU (its processes' user+system time over
+the run) per delivery and per action (every request: 200 deliveries come with 33 bowler
+changes), and the load generator's per delivery ("client": this process's; it shares the
+cores). Last, one scorer plays a whole 50-over match (both innings, ~740 actions) over HTTP
 on the first server: p50 of its first and last 100 balls shows whether a ball's cost grows with
 the match.
 """
@@ -49,12 +50,22 @@ def _quantiles(latencies: list[float]) -> tuple[float, float, float]:
 
 
 def _row(label: str, scorers: int, count: int, elapsed: float, latencies: list[float],
-         cpu_s: float | None = None, client_s: float | None = None) -> None:
+         cpu_s: float | None = None, client_s: float | None = None,
+         actions: int | None = None) -> None:
+    """One row: ``count`` deliveries (the rate and latencies are theirs); the server's CPU per
+    delivery and per action (``actions``: every request it served, the bowler changes between
+    overs too), and the client's per delivery."""
     p50, p95, p99 = _quantiles(latencies)
-    cpu = f"{cpu_s * 1000 / count:>9.2f}" if cpu_s is not None else f"{'':>9}"
+    cpu = (f"{cpu_s * 1000 / count:>9.2f} {cpu_s * 1000 / (actions or count):>9.2f}"
+           if cpu_s is not None else f"{'':>9} {'':>9}")
     client = f"{client_s * 1000 / count:>9.2f}" if client_s is not None else ""
     print(f"{label:<12} {scorers:>7} {count:>7} {count / elapsed:>8.0f} {p50:>7.1f} {p95:>7.1f} "
           f"{p99:>7.1f} {cpu} {client}", flush=True)
+
+
+def _header() -> None:
+    print(f"{'path':<12} {'scorers':>7} {'balls':>7} {'per s':>8} {'p50 ms':>7} "
+          f"{'p95 ms':>7} {'p99 ms':>7} {'CPU/ball':>9} {'CPU/act.':>9} {'client ms':>9}")
 
 
 def _parallel(scorers: int, work) -> tuple[float, list[float]]:
@@ -276,8 +287,9 @@ def bench_http(base: str, server_pids: list[int], scorers: int, balls: int,
     cpu_before, client_before = _cpu_seconds(server_pids), time.process_time()
     elapsed, latencies = _parallel(scorers, work)
     cpu = _cpu_seconds(server_pids) - cpu_before
+    actions = scorers * sum(1 for _ in _balls(balls, ["", ""]))
     _row(label, scorers, len(latencies), elapsed, latencies, cpu,
-         time.process_time() - client_before)
+         time.process_time() - client_before, actions=actions)
     for _, match in jobs:  # every acknowledged ball recorded exactly once
         match.refresh_from_db()
         assert match.state["innings"][0]["legal_balls"] == balls, match.pk
@@ -363,8 +375,7 @@ def main() -> None:
             servers[role] = (f"http://127.0.0.1:{port}", pids)
         print(f"{args.balls} deliveries per scorer, each scorer on its own match; HTTP: "
               f"{', '.join(_SERVERS[r] for r in roles)}, {args.workers} worker process(es) each")
-        print(f"{'path':<12} {'scorers':>7} {'balls':>7} {'per s':>8} {'p50 ms':>7} "
-              f"{'p95 ms':>7} {'p99 ms':>7} {'CPU ms/ball':>9} {'client ms':>9}")
+        _header()
         for role, (base, pids) in servers.items():
             bench_empty_request(base, pids, f"empty {role}")
         for scorers in (int(n) for n in args.scorers.split(",")):

@@ -87,7 +87,7 @@ def token_or_session(view):
     @csrf_exempt
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs):
-        header = request.headers.get("Authorization")
+        header = request.META.get("HTTP_AUTHORIZATION")  # not request.headers: it copies them all
         if header is not None:
             scheme, _, raw = header.partition(" ")
             user = user_for_token(raw.strip()) if scheme.lower() == "bearer" else None

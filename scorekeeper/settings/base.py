@@ -141,7 +141,7 @@ DATABASE_ROUTERS = ["scorekeeper.replicas.ReplicaRouter"]
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
 REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1.0)
 REPLICA_STICKY_SECONDS = env.float("REPLICA_STICKY_SECONDS", default=2 * REPLICA_MAX_LAG_SECONDS)
-POSTGRES_EXTRA_DB_BACKEND_BASE = "django.db.backends.postgresql"
+POSTGRES_EXTRA_DB_BACKEND_BASE = "scorekeeper.db"  # Django's, with a cheaper pool check
 
 # --- Redis: cache, channel layer, Celery broker --------------------------------------------------
 REDIS_URL = env("REDIS_URL", default=_embedded.get("redis")).rstrip("/")
