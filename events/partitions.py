@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
+from psycopg import sql
 
 from events.models import ClientBatch
 
@@ -89,10 +90,10 @@ def _create_month(cursor, month: date) -> bool:
         f' AND received_at < %s RETURNING *) INSERT INTO "{name}" SELECT * FROM moved',
         [start, end],
     )
-    cursor.execute(
-        f'ALTER TABLE {TABLE} ATTACH PARTITION "{name}" FOR VALUES FROM (%s) TO (%s)',
-        [start, end],
-    )
+    # DDL takes no bound parameters (the server binds them): the bounds go in as literals.
+    cursor.execute(sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES FROM ({}) TO ({})")
+                   .format(sql.Identifier(TABLE), sql.Identifier(name), sql.Literal(start),
+                           sql.Literal(end)))
     return True
 
 
