@@ -1,6 +1,7 @@
 """The API tokens page: a signed-in user makes tokens for their devices and scripts, sees them
-(by name and first characters) and revokes them. A new token is shown on the answer to the form
-that made it, once: only its hash is kept (scorekeeper/tokens.py)."""
+(by name and first characters) and revokes them. A new token is shown once, on the page the
+form redirects to (a reload neither shows it again nor makes another): it waits in the session
+(server-side) for that one view; only its hash is kept (scorekeeper/tokens.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from django.views.decorators.http import require_http_methods
 
 from scorekeeper.tokens import MAX_TOKENS_PER_USER, api_token_create, api_token_revoke
 
+_SHOW_ONCE = "api_token_to_show"
+
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=80, help_text="Which device or script uses it, e.g. "
@@ -24,7 +27,8 @@ class TokenForm(forms.Form):
 @never_cache  # a page holding a new token is never kept by a browser or a proxy
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    form, created, status = TokenForm(), None, 200
+    form, status = TokenForm(), 200
+    created = request.session.pop(_SHOW_ONCE, None) if request.method == "GET" else None
     if request.method == "POST" and "revoke" in request.POST:
         try:
             revoked = api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
@@ -41,10 +45,10 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             form.add_error(None, f"You have {MAX_TOKENS_PER_USER} tokens, the most one account "
                            "may have: revoke one you no longer use first.")
         if form.is_valid():
-            _, created = api_token_create(user=request.user, name=form.cleaned_data["name"])
-            form = TokenForm()
-        else:
-            status = 400
+            _, request.session[_SHOW_ONCE] = api_token_create(user=request.user,
+                                                              name=form.cleaned_data["name"])
+            return redirect("api-tokens")
+        status = 400
     return render(request, "registration/api_tokens.html", {
         "form": form, "created": created, "tokens": request.user.api_tokens.all(),
         "max_tokens": MAX_TOKENS_PER_USER,

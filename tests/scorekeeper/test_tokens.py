@@ -126,12 +126,14 @@ def test_the_page_makes_a_token_once_lists_it_and_revokes_it(client):
     assert client.get("/accounts/api-tokens/").status_code == 302  # log in first
     client.force_login(user)
     made = client.post("/accounts/api-tokens/", {"name": "Scoring tablet"})
-    assert made.status_code == 200
-    raw = made.context["created"]
-    assert raw.startswith("sk_") and raw in made.content.decode()
-    assert "no-store" in made["Cache-Control"]
-    listed = client.get("/accounts/api-tokens/").content.decode()
+    assert made.status_code == 302  # then shown once on the page it redirects to
+    shown = client.get(made["Location"])
+    raw = shown.context["created"]
+    assert raw.startswith("sk_") and raw in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
+    listed = client.get("/accounts/api-tokens/").content.decode()  # a reload: not again
     assert "Scoring tablet" in listed and raw not in listed
+    assert ApiToken.objects.filter(user=user).count() == 1
     assert raw[:9] in listed  # its first characters tell it apart
     token = ApiToken.objects.get(user=user)
     other = Client()
