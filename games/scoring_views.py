@@ -32,14 +32,14 @@ from games.models import Match
 from games.pad_actions import PAD_ACTIONS, PAD_KEYS, PAD_LABELS, FormError, form_action
 from games.permissions import can_score
 from games.selectors import (
+    match_by_id,
     match_deliveries,
-    match_for_write,
     match_get,
     match_payload,
     match_roles,
     pad_snapshot,
 )
-from games.services import IdempotencyConflict, StaleState, match_record_action
+from games.services import IdempotencyConflict, NotAScorer, StaleState, match_record_action
 from scorekeeper.after_response import answer_first
 
 STALE_MESSAGE = ("Someone else scored: here is the current state. "
@@ -79,28 +79,45 @@ class PadError:
     field: str | None = None
 
 
+NOT_A_SCORER = ("Only this match's scorers (or staff) can score it. Ask the match's creator to "
+                "add you.")
+
+
 def scorer_view(view=None, *, lean_post: bool = False):
     """Login required; then the view gets the match (404 if none) in place of its id, or the
     user gets 403 unless they are one of its scorers or staff. ``lean_post``: a POST gets the
-    match as the write path needs it (``match_for_write``: no state, teams or config loaded
-    that the write reads again under its lock); the view loads the rest if it renders."""
+    match by its id alone (``match_by_id``: nothing read) and the view records with
+    ``require_scorer=True`` — the write's own lock reads the match and the right to score (one
+    statement fewer a ball); the view checks the right itself before it renders anything
+    without recording (``match_to_render``)."""
     if view is None:
         return functools.partial(scorer_view, lean_post=lean_post)
 
     @login_required
     @functools.wraps(view)
     def wrapper(request: HttpRequest, match_id: int, **kwargs) -> HttpResponse:
-        lookup = match_for_write if lean_post and request.method == "POST" else match_get
         try:
-            match = lookup(match_id=match_id, scorer=request.user)
+            if lean_post and request.method == "POST":
+                return view(request, match_by_id(match_id=match_id), **kwargs)
+            match = match_get(match_id=match_id, scorer=request.user)
+            if not can_score(request.user, match):
+                return HttpResponseForbidden(NOT_A_SCORER)
+            return view(request, match, **kwargs)
         except Match.DoesNotExist as error:
             raise Http404(f"There is no match {match_id}.") from error
-        if not can_score(request.user, match):
-            return HttpResponseForbidden("Only this match's scorers (or staff) can score it. "
-                                         "Ask the match's creator to add you.")
-        return view(request, match, **kwargs)
+        except NotAScorer:
+            return HttpResponseForbidden(NOT_A_SCORER)
 
     return wrapper
+
+
+def match_to_render(request: HttpRequest, match_id: int) -> Match:
+    """A lean POST's match, all of it as it is now, to render: raises ``NotAScorer`` (403) if
+    the user may not score it — a post refused before the write never had it checked."""
+    match = match_get(match_id=match_id, scorer=request.user)
+    if not can_score(request.user, match):
+        raise NotAScorer(NOT_A_SCORER)
+    return match
 
 
 @login_required
@@ -128,7 +145,7 @@ def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
             answer = _pad_answer(match, outcome)
             if answer is not None:
                 return answer
-        match = match_get(match_id=match.pk)  # the whole pad: all of the match, as it is now
+        match = match_to_render(request, match.pk)  # the whole pad: all of the match, as it is now
     view, snapshot = match_payload(match=match), pad_snapshot(match=match)
     response = render(request, "games/scoring_pad.html", {
         "match": match, "view": view, "error": error, "choices": _choices(match, view),
@@ -341,7 +358,8 @@ def _record_from_post(request: HttpRequest, match: Match,
 def _record(request, match, action, expected, key) -> tuple[str, PadError | None]:
     try:
         recorded = match_record_action(match=match, action=action, by=request.user,
-                                       expected_seq=expected, idempotency_key=key)
+                                       expected_seq=expected, idempotency_key=key,
+                                       require_scorer=True)
     except StaleState:
         if not request.headers.get("X-Pad-Fetch"):  # pad.js shows both versions itself
             messages.warning(request, STALE_MESSAGE)

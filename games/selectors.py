@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import connections, models
+from django.db import models
 from django.db.models import Exists, OuterRef
 
 from games import engine
@@ -14,19 +14,17 @@ from games.models import LogEntry, Match, MatchPlayer, PlayingConditions, Team, 
 from scorekeeper import replicas
 
 # What recording an action needs of a match besides its state: who may score it, and what its
-# delta shows (the tournament, the toss). Read by the pad before its view (``match_for_write``)
-# and by the write's own lock (games/services.py), from these columns, filled in by
-# ``match_fill_write_facts``. The state and config are read under the row lock anyway; a Test's
-# state is ~16 KB of JSON to fetch for nothing. Raw SQL because compiling the equivalent ORM
-# query (a join and an EXISTS) cost more CPU than the rest of the request's queries together,
-# and a plain cursor because a RawQuerySet's own machinery (its columns, the model's init
-# order) cost ~0.1 ms more; every other field stays deferred.
+# delta shows (the tournament, the toss). Read by the write's own lock (games/services.py), for
+# the pad and the JSON API alike, from these columns, filled in by ``match_fill_write_facts``.
+# Raw SQL because compiling the equivalent ORM query (a join and an EXISTS) cost more CPU than
+# the rest of the request's queries together, and a plain cursor because a RawQuerySet's own
+# machinery (its columns, the model's init order) cost ~0.1 ms more; every other field stays
+# deferred.
 WRITE_FACTS_COLUMNS = (
     "EXISTS (SELECT 1 FROM games_match_scorers s WHERE s.match_id = m.id AND s.user_id = %s),"
     " m.toss_winner_id, m.toss_decision, m.tournament_id, t.name, t.season, t.slug"
 )
 WRITE_FACTS_FROM = " FROM games_match m LEFT JOIN games_tournament t ON t.id = m.tournament_id"
-_FOR_WRITE_SQL = f"SELECT m.id, m.seq, {WRITE_FACTS_COLUMNS}{WRITE_FACTS_FROM} WHERE m.id = %s"
 
 
 def match_fill_write_facts(match: Match, row) -> None:
@@ -39,20 +37,6 @@ def match_fill_write_facts(match: Match, row) -> None:
         match.tournament = None
     elif not Match.tournament.is_cached(match) or match.tournament_id != tournament_id:
         match.tournament = Tournament(id=tournament_id, name=name, season=season, slug=slug)
-
-
-def match_for_write(*, match_id: int, scorer) -> Match:
-    """The match as the write path needs it, with ``is_assigned_scorer`` for ``scorer``; raises
-    ``Match.DoesNotExist``. Read on the primary, which the write that follows locks."""
-    user_id = scorer.pk if scorer.is_authenticated else None
-    with connections["default"].cursor() as cursor:
-        cursor.execute(_FOR_WRITE_SQL, [user_id, match_id])
-        row = cursor.fetchone()
-    if row is None:
-        raise Match.DoesNotExist(f"There is no match {match_id}.")
-    match = Match.from_db("default", ["id", "seq"], row[:2])
-    match_fill_write_facts(match, row[2:])
-    return match
 
 
 def match_by_id(*, match_id: int) -> Match:

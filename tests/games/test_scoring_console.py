@@ -35,6 +35,32 @@ def test_anonymous_is_sent_to_login_and_a_non_scorer_gets_403(client, live_match
     assert LogEntry.objects.filter(match=live_match).count() == 1
 
 
+def test_a_non_scorer_s_post_is_403_whatever_it_holds_and_shows_nothing(client, live_match):
+    """The pad reads the right to score with the write's own lock; a post refused before the
+    write (a form with a mistake) is checked before the pad would be rendered for it."""
+    client.force_login(make_user())
+    url = f"/score/{live_match.pk}/"
+    posts = [
+        {"action": "runs-1", "expected_seq": 1, "idempotency_key": "a"},
+        {"action": "runs-1", "idempotency_key": "b"},  # no state number
+        {"action": "no-such-button", "expected_seq": 1},
+        {"action": "end_match", "expected_seq": 1},  # a confirmation missing
+    ]
+    for post in posts:
+        for headers in ({}, {"HTTP_X_PAD_FETCH": "snapshot"}):
+            response = client.post(url, post, **headers)
+            assert response.status_code == 403, (post, headers, response.status_code)
+            assert b"Only this match's scorers" in response.content
+            assert live_match.team_a.name.encode() not in response.content
+    assert LogEntry.objects.filter(match=live_match).count() == 1
+
+
+def test_a_post_to_a_match_that_does_not_exist_is_404(client):
+    client.force_login(make_user(staff=True))
+    for post in ({"action": "runs-1", "expected_seq": 1}, {"action": "no-such-button"}):
+        assert client.post("/score/999999/", post).status_code == 404
+
+
 def test_a_tap_records_one_ball_and_a_double_tap_records_nothing_more(client, live_match):
     scorer = make_user()
     live_match.scorers.add(scorer)
