@@ -20,10 +20,11 @@ First, **empty web** / **empty asgi**: ``GET /healthz`` (no query, no session) f
 the server's CPU per request before any work. Then each prints deliveries/s and p50/p95/p99 per
 N concurrent scorers; the HTTP rows add the server's CPU (its processes' user+system time over
 the run) per delivery and per action (every request: 200 deliveries come with 33 bowler
-changes), and the load generator's per delivery ("client": this process's; it shares the
-cores). Last, one scorer plays a whole 50-over match (both innings, ~740 actions) over HTTP
-on the first server: p50 of its first and last 100 balls shows whether a ball's cost grows with
-the match.
+changes), the load generator's per delivery ("client": this process's; it shares the cores),
+and the local PostgreSQL's and Redis's per action (every process of theirs on the machine:
+run nothing else meanwhile). Last, one scorer plays a whole 50-over match (both innings, ~740
+actions) over HTTP on the first server: p50 of its first and last 100 balls shows whether a
+ball's cost grows with the match.
 """
 
 from __future__ import annotations
@@ -51,21 +52,25 @@ def _quantiles(latencies: list[float]) -> tuple[float, float, float]:
 
 def _row(label: str, scorers: int, count: int, elapsed: float, latencies: list[float],
          cpu_s: float | None = None, client_s: float | None = None,
-         actions: int | None = None) -> None:
+         actions: int | None = None, stores_s: tuple[float, float] | None = None) -> None:
     """One row: ``count`` deliveries (the rate and latencies are theirs); the server's CPU per
     delivery and per action (``actions``: every request it served, the bowler changes between
-    overs too), and the client's per delivery."""
+    overs too), the client's per delivery, and PostgreSQL's and Redis's per action."""
     p50, p95, p99 = _quantiles(latencies)
-    cpu = (f"{cpu_s * 1000 / count:>9.2f} {cpu_s * 1000 / (actions or count):>9.2f}"
+    per_action = actions or count
+    cpu = (f"{cpu_s * 1000 / count:>9.2f} {cpu_s * 1000 / per_action:>9.2f}"
            if cpu_s is not None else f"{'':>9} {'':>9}")
-    client = f"{client_s * 1000 / count:>9.2f}" if client_s is not None else ""
+    client = f"{client_s * 1000 / count:>9.2f}" if client_s is not None else f"{'':>9}"
+    stores = (f" {stores_s[0] * 1000 / per_action:>9.2f} {stores_s[1] * 1000 / per_action:>9.2f}"
+              if stores_s is not None else "")
     print(f"{label:<12} {scorers:>7} {count:>7} {count / elapsed:>8.0f} {p50:>7.1f} {p95:>7.1f} "
-          f"{p99:>7.1f} {cpu} {client}", flush=True)
+          f"{p99:>7.1f} {cpu} {client}{stores}", flush=True)
 
 
 def _header() -> None:
     print(f"{'path':<12} {'scorers':>7} {'balls':>7} {'per s':>8} {'p50 ms':>7} "
-          f"{'p95 ms':>7} {'p99 ms':>7} {'CPU/ball':>9} {'CPU/act.':>9} {'client ms':>9}")
+          f"{'p95 ms':>7} {'p99 ms':>7} {'CPU/ball':>9} {'CPU/act.':>9} {'client ms':>9} "
+          f"{'PG/act.':>9} {'Redis/act.':>9}")
 
 
 def _parallel(scorers: int, work) -> tuple[float, list[float]]:
@@ -263,6 +268,26 @@ def _cpu_seconds(pids: list[int]) -> float:
     return total
 
 
+def _stores_cpu_seconds() -> tuple[float, float]:
+    """CPU seconds used so far by this machine's PostgreSQL and Redis server processes (the
+    benchmark's database and Redis are local: embedded, or the system's on 127.0.0.1)."""
+    import psutil
+
+    postgres = redis = 0.0
+    for process in psutil.process_iter(["name"]):
+        name = process.info["name"] or ""
+        try:
+            if name.startswith("postgres"):
+                times = process.cpu_times()
+                postgres += times.user + times.system
+            elif name.startswith("redis-server"):
+                times = process.cpu_times()
+                redis += times.user + times.system
+        except psutil.Error:  # gone, or not ours to read
+            continue
+    return postgres, redis
+
+
 _SERVERS = {"web": "the web role (Gunicorn)", "asgi": "Uvicorn (ASGI)"}
 _AUTH_CLIENTS = {"token": _TokenScorer, "session": _Scorer}
 
@@ -285,11 +310,14 @@ def bench_http(base: str, server_pids: list[int], scorers: int, balls: int,
         return latencies
 
     cpu_before, client_before = _cpu_seconds(server_pids), time.process_time()
+    stores_before = _stores_cpu_seconds()
     elapsed, latencies = _parallel(scorers, work)
     cpu = _cpu_seconds(server_pids) - cpu_before
+    stores = [now - before for now, before in zip(_stores_cpu_seconds(), stores_before,
+                                                  strict=True)]
     actions = scorers * sum(1 for _ in _balls(balls, ["", ""]))
     _row(label, scorers, len(latencies), elapsed, latencies, cpu,
-         time.process_time() - client_before, actions=actions)
+         time.process_time() - client_before, actions=actions, stores_s=tuple(stores))
     for _, match in jobs:  # every acknowledged ball recorded exactly once
         match.refresh_from_db()
         assert match.state["innings"][0]["legal_balls"] == balls, match.pk
