@@ -97,11 +97,8 @@ def scorer_view(view=None, *, lean_post: bool = False):
     @functools.wraps(view)
     def wrapper(request: HttpRequest, match_id: int, **kwargs) -> HttpResponse:
         try:
-            if lean_post and request.method == "POST":
-                return view(request, match_by_id(match_id=match_id), **kwargs)
-            match = match_get(match_id=match_id, scorer=request.user)
-            if not can_score(request.user, match):
-                return HttpResponseForbidden(NOT_A_SCORER)
+            match = (match_by_id(match_id=match_id) if lean_post and request.method == "POST"
+                     else match_to_render(request, match_id))
             return view(request, match, **kwargs)
         except Match.DoesNotExist as error:
             raise Http404(f"There is no match {match_id}.") from error
@@ -112,8 +109,9 @@ def scorer_view(view=None, *, lean_post: bool = False):
 
 
 def match_to_render(request: HttpRequest, match_id: int) -> Match:
-    """A lean POST's match, all of it as it is now, to render: raises ``NotAScorer`` (403) if
-    the user may not score it — a post refused before the write never had it checked."""
+    """The match, all of it as it is now, to render: raises ``NotAScorer`` (403) if the user may
+    not score it. A GET's; and a lean POST's that renders the pad — a post refused before the
+    write never had the right checked."""
     match = match_get(match_id=match_id, scorer=request.user)
     if not can_score(request.user, match):
         raise NotAScorer(NOT_A_SCORER)

@@ -21,7 +21,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
     """Staff see whose tokens exist and may revoke one (delete); a token's secret is never
