@@ -1,12 +1,17 @@
 """Live scoreboard benchmark: N WebSocket fans on M live matches while scorers record balls.
 
-    python -m bench.fans --fans 1000 --matches 10 --balls 30 --interval 0.2
+    python -m bench.fans --fans 1000,5000 --matches 10 --balls 20 --interval 3 --stagger \
+        --streams page,delta
 
-Starts one Uvicorn process serving the real ASGI app (bench database), connects the fans from a
-separate client process, records balls through the write service (each commit publishes one
-delta), and prints messages delivered per second, commit->receipt latency (p50/p95/p99), server
-memory per connection and delta vs snapshot size. Then it runs a bare ``websockets`` broadcast
-server with the same fans and message sizes and prints our throughput as a share of it.
+Starts one Uvicorn process serving the realtime role (bench database), connects the fans from
+a separate client process, records balls through the write service (each commit publishes its
+messages), and prints, per stream and number of fans: messages delivered per second,
+commit->receipt latency (p50/p95/p99), bytes per fan per ball, the server's CPU per fan per ball
+and memory per connection. The fans speak the page's protocol (static/js/scoreboard.js): the
+``page`` stream (the centre's keyed HTML operations) resuming with ``since`` and asking to
+``resync`` after a missed version; ``delta`` is the JSON delta stream of API clients, for
+comparison. Then a bare ``websockets`` server broadcasts the same number of messages of the
+same size to the same fans, and our throughput and CPU are printed as a share of it.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
     import websockets
 
     counts, latencies, sizes, gaps = [0] * len(urls), [], {"snapshot": [], "delta": []}, 0
+    received = 0  # bytes of every message after the first
     last = [None] * len(urls)
     sockets = []
     for start in range(0, len(urls), 200):
@@ -40,27 +46,32 @@ async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
     # Every fan has its snapshot before the first ball, so each must then get every delta.
     snapshots = await asyncio.gather(*(ws.recv() for ws in sockets))
     versions = [json.loads(text).get("v") for text in snapshots]
+    sizes["snapshot"] = []
     for text in snapshots:
         sizes["snapshot"].append(len(text))
     print("connected", flush=True)
     first: list[float] = []
 
     async def read(i: int, ws) -> None:
-        nonlocal gaps
+        nonlocal gaps, received
         version = versions[i]
         while counts[i] < expect:
             text = await ws.recv()
             now = time.time()
+            received += len(text.encode())
             message = json.loads(text)
             kind = message.get("type", "delta")
-            sizes.setdefault(kind, []).append(len(text))
-            if kind == "snapshot":
+            if kind == "snapshot" or "html" in message:  # a whole state: nothing before it
+                sizes["snapshot"].append(len(text))
                 version = message["v"]
                 continue
+            sizes["delta"].append(len(text))
             if not first:
                 first.append(now)
             if version is not None and message.get("v", version + 1) != version + 1:
-                gaps += 1
+                gaps += 1  # as the page does: ask for what it missed
+                await ws.send(json.dumps({"type": "resync", "since": version}))
+                continue
             version = message.get("v")
             last[i] = version
             counts[i] += 1
@@ -76,7 +87,7 @@ async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
                   for i in range(len(urls)) if counts[i] < expect]
     return {"delivered": sum(counts), "incomplete": incomplete[:20],
             "seconds": finished - (first[0] if first else finished),
-            "latencies": latencies, "gaps": gaps,
+            "latencies": latencies, "gaps": gaps, "bytes": received,
             "snapshot_bytes": statistics.median(sizes["snapshot"]) if sizes["snapshot"] else 0,
             "delta_bytes": statistics.median(sizes["delta"]) if sizes["delta"] else 0}
 
@@ -168,13 +179,100 @@ def record_balls(matches: list, balls: int, interval: float, *, stagger: bool = 
             time.sleep(interval)
 
 
+def _watch_pages(matches: list) -> None:
+    """Publishers render a match's page only while fans watch it (realtime/page_feed.py); the
+    realtime process marks that when the first page fan connects. Mark it before, so that the
+    first ball of the run is not the one that finds out."""
+    from realtime.page_feed import WATCH_TTL, watch_key
+    from realtime.shards import client_for_match
+
+    for match, _ in matches:
+        client_for_match(match.pk).set(watch_key(match.pk), 1, ex=WATCH_TTL)
+
+
+def _run(args, stream: str, fans: int, matches: list) -> dict:
+    """One run: a fresh realtime process, ``fans`` fans of ``stream``, ``args.balls`` balls."""
+    import psutil
+    from django.db import connection
+
+    from scorekeeper.embedded import _free_port
+    from scorekeeper.runstack import uvicorn_command
+
+    connection.close()
+    port = _free_port()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
+           "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    command = [*uvicorn_command("127.0.0.1", str(port), "realtime_application"),
+               "--workers", str(args.workers)]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    time.sleep(4 + 2 * (args.workers > 1))
+    # With --workers > 1 the parent only supervises: count every process of the server.
+    processes = [psutil.Process(server.pid), *psutil.Process(server.pid).children(True)]
+
+    def rss_total() -> int:
+        return sum(p.memory_info().rss for p in processes)
+
+    def cpu_total() -> float:
+        return sum(sum(p.cpu_times()[:2]) for p in processes)
+
+    idle_rss = rss_total()
+    urls = [f"ws://127.0.0.1:{port}/ws/matches/{matches[i % len(matches)][0].pk}/"
+            f"?stream={stream}" for i in range(fans)]
+    if stream == "page":
+        _watch_pages(matches)
+    client = _spawn_client(urls, args.balls, args.timeout)
+    try:
+        assert client.stdout.readline().strip() == "connected"
+        time.sleep(2)
+        rss = rss_total()
+        cpu0 = cpu_total()
+        record_balls(matches, args.balls, args.interval, stagger=args.stagger)
+        result = json.loads(client.stdout.readline())
+        cpu = cpu_total() - cpu0
+    finally:
+        client.kill()
+        server.terminate()
+        server.wait(timeout=30)
+    return {**result, **_summary(result), "cpu": cpu,
+            "per_conn_kb": (rss - idle_rss) / fans / 1024,
+            "cpu_us_fan_ball": cpu * 1e6 / (fans * args.balls),
+            "bytes_fan_ball": result["bytes"] / (fans * args.balls)}
+
+
+def _bare(args, fans: int, message_bytes: float) -> dict:
+    """The same load on a bare websockets server: each fan gets the same number of messages of
+    the same size at the same pace."""
+    import psutil
+
+    from scorekeeper.embedded import _free_port
+
+    sample = json.dumps({"type": "delta", "match": 1, "v": 0, "patch": {"x": "y" * int(
+        max(0, message_bytes - 60))}, "t": 0}, separators=(",", ":"))
+    port = _free_port()
+    bare = _bare_server(port, sample, args.balls, fans, args.interval / max(1, args.matches)
+                        if args.stagger else args.interval)
+    time.sleep(1.5)
+    client = _spawn_client([f"ws://127.0.0.1:{port}/"] * fans, args.balls, args.timeout)
+    try:
+        assert client.stdout.readline().strip() == "connected"
+        bare_cpu0 = sum(psutil.Process(bare.pid).cpu_times()[:2])
+        result = json.loads(client.stdout.readline())
+        bare_cpu = sum(psutil.Process(bare.pid).cpu_times()[:2]) - bare_cpu0
+    finally:
+        client.kill()
+        bare.kill()
+    return {**_summary(result), "cpu_us_msg": bare_cpu * 1e6 / max(1, result["delivered"])}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("mode", nargs="?", default="bench", choices=["bench", "client"])
-    parser.add_argument("--fans", type=int, default=1000)
+    parser.add_argument("--fans", default="1000", help="comma-separated: a run for each")
     parser.add_argument("--matches", type=int, default=10)
     parser.add_argument("--balls", type=int, default=30, help="balls per match")
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between balls")
+    parser.add_argument("--streams", default="page,delta",
+                        help="page (the centre's page, as browsers), delta (API clients)")
     parser.add_argument("--urls", help="(client mode) a JSON file listing the fans' URLs")
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--workers", type=int, default=1, help="Uvicorn worker processes")
@@ -191,87 +289,38 @@ def main() -> None:
     import django
 
     django.setup()
-    import psutil
-    from django.db import connection
-
     from bench.db import prepare_database
-    from scorekeeper.embedded import _free_port
-    from scorekeeper.runstack import uvicorn_command
 
     prepare_database()
-    matches = live_matches(args.matches)
-    connection.close()
-    port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT),
-           "LOG_LEVEL": "WARNING", "ALLOWED_HOSTS": "127.0.0.1,localhost"}
-    command = [*uvicorn_command("127.0.0.1", str(port)), "--workers", str(args.workers)]
-    server = subprocess.Popen(command, cwd=ROOT, env=env)
-    time.sleep(4 + 2 * (args.workers > 1))
-    # With --workers > 1 the parent only supervises: count every process of the server.
-    processes = [psutil.Process(server.pid), *psutil.Process(server.pid).children(True)]
-
-    def rss_total() -> int:
-        return sum(p.memory_info().rss for p in processes)
-
-    def cpu_total() -> float:
-        return sum(sum(p.cpu_times()[:2]) for p in processes)
-
-    idle_rss = rss_total()
-    urls = [f"ws://127.0.0.1:{port}/ws/matches/{matches[i % len(matches)][0].pk}/"
-            for i in range(args.fans)]
-    client = _spawn_client(urls, args.balls, args.timeout)
-    try:
-        assert client.stdout.readline().strip() == "connected"
-        time.sleep(2)
-        rss = rss_total()
-        cpu0 = cpu_total()
-        record_balls(matches, args.balls, args.interval, stagger=args.stagger)
-        result = json.loads(client.stdout.readline())
-        cpu = cpu_total() - cpu0
-    finally:
-        client.kill()
-        server.terminate()
-        server.wait(timeout=30)
-    ours = _summary(result)
-    per_conn_kb = (rss - idle_rss) / args.fans / 1024
-    print(f"{args.fans} fans on {args.matches} matches, {args.balls} balls each "
-          f"(one per match every {args.interval:g} s{', staggered' if args.stagger else ''}), "
-          f"{args.workers} Uvicorn process(es)")
-    print(f"  delivered {result['delivered']:,} deltas (gaps seen: {result['gaps']}) = "
-          f"{ours['per_s']:,.0f} msg/s; commit->receipt p50 {ours['p50']:.1f} ms, "
-          f"p95 {ours['p95']:.1f} ms, p99 {ours['p99']:.1f} ms")
-    print(f"  server: {per_conn_kb:.1f} KiB per connection, "
-          f"{cpu * 1e6 / max(1, result['delivered']):.0f} CPU us per delivered message")
-    if result["incomplete"]:
-        print(f"  fans short of their deltas (match, last v, count): {result['incomplete']}")
-    print(f"  median delta {result['delta_bytes']:.0f} bytes vs snapshot "
-          f"{result['snapshot_bytes']:.0f} bytes")
-
-    if args.no_bare:
-        return
-    sample = json.dumps({"type": "delta", "match": 1, "v": 0, "patch": {"x": "y" * int(
-        max(0, result["delta_bytes"] - 60))}, "t": 0}, separators=(",", ":"))
-    # The same load on a bare websockets server: each fan gets the same number of messages of
-    # the same size at the same pace; compare throughput and server CPU per message.
-    port = _free_port()
-    bare = _bare_server(port, sample, args.balls, args.fans, args.interval)
-    time.sleep(1.5)
-    client = _spawn_client([f"ws://127.0.0.1:{port}/"] * args.fans, args.balls, args.timeout)
-    try:
-        assert client.stdout.readline().strip() == "connected"
-        bare_cpu0 = sum(psutil.Process(bare.pid).cpu_times()[:2])
-        bare_result = json.loads(client.stdout.readline())
-        bare_cpu = sum(psutil.Process(bare.pid).cpu_times()[:2]) - bare_cpu0
-    finally:
-        client.kill()
-        bare.kill()
-    base = _summary(bare_result)
-    ours_cpu = cpu * 1e6 / max(1, result["delivered"])
-    bare_cpu_msg = bare_cpu * 1e6 / max(1, bare_result["delivered"])
-    print(f"  bare websockets broadcast, same load: {base['per_s']:,.0f} msg/s, "
-          f"p50 {base['p50']:.1f} ms, {bare_cpu_msg:.0f} CPU us per message")
-    print(f"  ours / bare: throughput {ours['per_s'] / base['per_s']:.2f}, "
-          f"CPU efficiency {bare_cpu_msg / ours_cpu:.2f}")
+    print(f"{args.matches} matches, {args.balls} balls each (one per match every "
+          f"{args.interval:g} s{', staggered' if args.stagger else ', all at once'}), "
+          f"{args.workers} realtime process(es)")
+    print(f"{'stream':<6} {'fans':>6} {'msg/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+          f"{'B/fan/ball':>10} {'CPU us/fan/ball':>15} {'KiB/conn':>8} {'gaps':>5} "
+          f"{'bare msg/s':>10} {'ours/bare':>9} {'bare CPU us':>11}", flush=True)
+    cpu_by_stream: dict[tuple[str, int], float] = {}
+    for fans in [int(n) for n in args.fans.split(",")]:
+        for stream in args.streams.split(","):
+            matches = live_matches(args.matches)
+            ours = _run(args, stream, fans, matches)
+            cpu_by_stream[(stream, fans)] = ours["cpu_us_fan_ball"]
+            row = (f"{stream:<6} {fans:>6} {ours['per_s']:>7,.0f} {ours['p50']:>7.1f} "
+                   f"{ours['p95']:>7.1f} {ours['p99']:>7.1f} {ours['bytes_fan_ball']:>10.0f} "
+                   f"{ours['cpu_us_fan_ball']:>15.1f} {ours['per_conn_kb']:>8.1f} "
+                   f"{ours['gaps']:>5}")
+            if not args.no_bare:
+                bare = _bare(args, fans, ours["delta_bytes"])
+                row += (f" {bare['per_s']:>10,.0f} {ours['per_s'] / bare['per_s']:>9.2f} "
+                        f"{bare['cpu_us_msg']:>11.1f}")
+            print(row, flush=True)
+            if ours["incomplete"]:
+                print(f"  fans short of their messages (match, last v, count): "
+                      f"{ours['incomplete']}", flush=True)
+    for fans in [int(n) for n in args.fans.split(",")]:
+        if ("page", fans) in cpu_by_stream and ("delta", fans) in cpu_by_stream:
+            ratio = cpu_by_stream[("page", fans)] / cpu_by_stream[("delta", fans)]
+            print(f"{fans} fans: the page costs {ratio:.2f}x the JSON delta's server CPU per "
+                  "fan per ball")
 
 
 if __name__ == "__main__":

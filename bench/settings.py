@@ -11,3 +11,5 @@ DATABASES["default"]["NAME"] = os.environ.get("BENCH_DATABASE_NAME", "scorekeepe
 if os.environ.get("BENCH_LAYER") == "core":
     CHANNEL_LAYERS["default"]["BACKEND"] = "channels_redis.core.RedisChannelLayer"
 WHITENOISE_USE_FINDERS = True  # serve static/ without collectstatic, as production does after it
+# Every benchmark fan connects from this machine's one address.
+WS_MAX_PER_ADDRESS = 10_000_000

@@ -49,8 +49,13 @@ def live_panel(view: dict, config: engine.MatchConfig) -> dict | None:
         return None
     cards = {row["player"]: row for row in inn["batting_card"]}
     bowlers = {row["player"]: row for row in inn["bowling_card"]}
-    batters = [cards[b["player"]] | {"on_strike": slot == "striker"}
-               for slot in ("striker", "non_striker") if (b := inn.get(slot))]
+    # In batting order, the striker starred (as a scorecard lists them): a single that changes
+    # the strike does not reorder the rows.
+    at_crease = {b["player"]: slot == "striker"
+                 for slot in ("striker", "non_striker") if (b := inn.get(slot))}
+    order = list(cards)
+    batters = [cards[p] | {"on_strike": on_strike}
+               for p, on_strike in sorted(at_crease.items(), key=lambda i: order.index(i[0]))]
     projected = None
     if inn["target"] is None and inn["balls_left"] is not None and inn["run_rate"] is not None:
         projected = round(inn["runs"] + inn["run_rate"] * inn["balls_left"] / config.balls_per_over)
@@ -88,9 +93,11 @@ def match_story(match: Match) -> dict:
     """Commentary and chart series from one fold of the log: {"overs": [Over, newest first],
     "innings": [InningsStory]}."""
     config = match.engine_config()
-    entries = list(match.log.order_by("seq").values_list("seq", "payload"))
+    # Up to the version told (a publisher renders the version it commits, whatever came after).
+    entries = list(match.log.filter(seq__lte=match.seq).order_by("seq")
+                   .values_list("seq", "payload"))
     state, overs, stories, colours = engine.new_state(), [], {}, team_colours(match)
-    for _seq, action in engine.effective_actions(entries):
+    for seq, action in engine.effective_actions(entries):
         inn = state["innings"][-1] if state["innings"] else None
         before = None if inn is None else {
             "overs_done": inn["overs_done"], "over_balls": inn["over_balls"],
@@ -107,7 +114,7 @@ def match_story(match: Match) -> dict:
         if not overs or (overs[-1].innings, overs[-1].number) != (inn["number"], number):
             overs.append(Over(inn["number"], story.batting, number))
         over = overs[-1]
-        over.balls.insert(0, _ball(config, inn, action, before))
+        over.balls.insert(0, _ball(config, inn, action, before) | {"seq": seq})
         over.score = (inn["runs"], inn["legal_balls"])
         story.worm.append((inn["legal_balls"], inn["runs"]))
         if inn["wickets"] > before["wickets"]:
@@ -121,7 +128,8 @@ def match_story(match: Match) -> dict:
         stories[over.innings].overs.append({
             "number": over.number, "runs": sum(b["runs"] for b in over.balls),
             "wickets": sum(1 for b in over.balls if b["wicket"]),
-            "rate": round(runs * config.balls_per_over / legal, 2) if legal else 0})
+            "rate": round(runs * config.balls_per_over / legal, 2) if legal else 0,
+            "done": over.end is not None})
     overs.reverse()
     return {"overs": overs, "innings": [stories[n] for n in sorted(stories)]}
 

@@ -5,6 +5,7 @@ page's live updates bring the new SVG with the rest of the fragment."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 WIDTH, HEIGHT = 480, 220  # user units; text is 14 of them, readable at 360 px
@@ -45,16 +46,41 @@ def worm(stories: list, balls_per_over: int, max_overs: int | None) -> dict | No
     if not any(len(s.worm) > 1 for s in stories):
         return None
     overs = max([max_overs or 0] + [math.ceil(s.worm[-1][0] / balls_per_over) for s in stories])
-    top, step = _ceiling(max(s.worm[-1][1] for s in stories))
+    # At least a run a ball in a limited-overs match: the scale (and every point) moves only
+    # when a side outscores it, not every few runs.
+    top, step = _ceiling(max([s.worm[-1][1] for s in stories] + [balls_per_over *
+                                                                (max_overs or 0)]))
     balls = overs * balls_per_over
     return {
         "frame": FRAME, "grid": _grid(top, step), "ticks": _over_ticks(overs),
         "lines": [{"series": i % 4, "colour": s.colour, "name": s.batting, "number": s.number,
-                   "points": " ".join(f"{_x(b, balls)},{_y(r, top)}" for b, r in s.worm),
+                   "segments": _worm_segments(s.worm, balls_per_over, balls, top),
                    "wickets": [{"x": _x(b, balls), "y": _y(r, top)} for b, r in s.wickets],
                    "runs": s.worm[-1][1]}
                   for i, s in enumerate(stories)],
     }
+
+
+def _done(story):
+    """The story with its completed overs only."""
+    return dataclasses.replace(story, overs=[o for o in story.overs if o.get("done", True)])
+
+
+def _worm_segments(worm: list[tuple[int, int]], balls_per_over: int, balls: int,
+                   top: int) -> list[dict]:
+    """The worm as one line per over, each from where the over before ended: a ball redraws
+    only its own over's few points (the page's live updates send what changed)."""
+    segments: list[dict] = []
+    previous = worm[0]
+    for point in worm[1:]:
+        over = max(1, math.ceil(point[0] / balls_per_over))
+        if not segments or segments[-1]["over"] != over:
+            segments.append({"over": over, "points": [previous]})
+        segments[-1]["points"].append(point)
+        previous = point
+    return [{"over": s["over"], "points": " ".join(f"{_x(b, balls)},{_y(r, top)}"
+                                                    for b, r in s["points"])}
+            for s in segments]
 
 
 def manhattan(stories: list, max_overs: int | None) -> dict | None:
@@ -83,15 +109,18 @@ def manhattan(stories: list, max_overs: int | None) -> dict | None:
 
 
 def run_rate(stories: list, max_overs: int | None) -> dict | None:
+    """The rate after each completed over (the over in progress would move every ball)."""
+    stories = [_done(s) for s in stories]
     if not any(s.overs for s in stories):
         return None
     overs = max([max_overs or 0] + [len(s.overs) for s in stories])
     top, step = _ceiling(max(o["rate"] for s in stories for o in s.overs), steps=(2, 4, 5, 10))
     return {
         "frame": FRAME, "grid": _grid(top, step), "ticks": _over_ticks(overs),
-        "lines": [{"series": i % 4, "colour": s.colour, "name": s.batting,
-                   "points": " ".join(f"{_x(o['number'], overs)},{_y(o['rate'], top)}"
-                                      for o in s.overs),
+        "lines": [{"series": i % 4, "colour": s.colour, "name": s.batting, "number": s.number,
+                   "segments": [{"over": o["number"], "points": " ".join(
+                       f"{_x(p['number'], overs)},{_y(p['rate'], top)}"
+                       for p in s.overs[max(0, k - 1):k + 1])} for k, o in enumerate(s.overs)],
                    "dots": [{"x": _x(o["number"], overs), "y": _y(o["rate"], top)}
                             for o in s.overs],
                    "rate": s.overs[-1]["rate"] if s.overs else None}

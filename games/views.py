@@ -7,7 +7,7 @@ import re
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -62,25 +62,30 @@ def _match(match_id: int) -> Match:
         raise Http404(f"There is no match {match_id}.") from error
 
 
-def _centre_etag(request: HttpRequest, match_id: int) -> str | None:
+def _centre_etag(request: HttpRequest, match_id: int, *args) -> str | None:
     seq = match_seq(match_id=match_id)
     return None if seq is None else f'"c{match_id}-{seq}"'
 
 
 def centre_html(match: Match, *, all_commentary: bool = False) -> str:
     """The match centre's panels for the match's current version, rendered once per version
-    for every fan (cached in Redis; rendered here when Redis is away). With every over of
-    commentary it is rendered for the one request that asks."""
-    if all_commentary:
-        return render_to_string("games/_centre.html", centre_context(match, all_commentary=True))
+    for every fan, with or without every over of commentary (cached in Redis; rendered here
+    when Redis is away)."""
     # The write time too: a match edited in admin is a new rendering, and a test database's
     # reused ids never meet an old one.
-    key = f"centre:{match.pk}:{match.seq}:{match.updated_at.timestamp()}"
+    key = (f"centre:{match.pk}:{match.seq}:{match.updated_at.timestamp()}:"
+           f"{'all' if all_commentary else 'some'}")
     html = cache.get(key)
     if html is None:
-        html = render_to_string("games/_centre.html", centre_context(match))
+        html = render_to_string("games/_centre.html",
+                                centre_context(match, all_commentary=all_commentary))
         cache.set(key, html, CENTRE_TTL)
     return html
+
+
+def _versioned(view_name: str, match_id: int) -> str:
+    """A version-addressed URL's stem: the page's script adds the version (and its query)."""
+    return reverse(view_name, args=[match_id, 0])[:-1]
 
 
 @replica_reads
@@ -88,22 +93,61 @@ def centre_html(match: Match, *, all_commentary: bool = False) -> str:
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
     match = _match(match_id)
     centre = centre_html(match, all_commentary=request.GET.get("commentary") == "all")
-    return render(request, "games/match_detail.html", {"match": match, "centre": centre,
-                                                       "feed": settings.REALTIME_URL})
+    return render(request, "games/match_detail.html", {
+        "match": match, "centre": centre, "feed": settings.REALTIME_URL,
+        "centre_url": _versioned("games:match-centre", match.pk),
+        "query": "commentary=all" if request.GET.get("commentary") == "all" else ""})
+
+
+# A version's page never changes: a cache in front of the web tier (HAProxy's, a CDN's) may keep
+# it for good and answer every fan but the first.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def _at_version(request: HttpRequest, match: Match, seq: int,
+                view_name: str) -> HttpResponse | None:
+    """None if ``seq`` is the match's version; else where to go: the current version's URL
+    (an older version is never served again), or 404 for a version not yet reached."""
+    if seq == match.seq:
+        return None
+    if seq > match.seq:
+        response = HttpResponse(f"Match {match.pk} has no version {seq} yet (it is at "
+                                f"{match.seq}).", status=404, content_type="text/plain")
+    else:
+        response = HttpResponse(status=302)
+        response["Location"] = reverse(view_name, args=[match.pk, match.seq]) + (
+            f"?{request.GET.urlencode()}" if request.GET else "")
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @replica_reads
 @require_GET
-@gzip_page  # ~40 KB of markup a ball is ~6 KB on the wire (it holds no secret to leak)
-@cache_control(no_cache=True)  # revalidate each time: a match changes by the ball
-@condition(etag_func=_centre_etag)  # the fan's version is current: 304 from the seq alone
-def match_centre(request: HttpRequest, match_id: int) -> HttpResponse:
-    """The centre's panels alone, for the page's live updates and its polling fallback."""
+@gzip_page  # ~40 KB of markup is ~6 KB on the wire (it holds no secret to leak)
+def match_centre(request: HttpRequest, match_id: int, seq: int) -> HttpResponse:
+    """The centre's panels at one version, at a URL of its own that never changes: the polling
+    fallback's read (the live page is sent its changes over the feed: realtime/page_feed.py)."""
     match = _match(match_id)
+    elsewhere = _at_version(request, match, seq, "games:match-centre")
+    if elsewhere is not None:
+        return elsewhere
     response = HttpResponse(centre_html(
         match, all_commentary=request.GET.get("commentary") == "all"))
-    response["ETag"] = f'"c{match.pk}-{match.seq}"'
+    response["Cache-Control"] = IMMUTABLE
     response["X-Seq"] = str(match.seq)
+    return response
+
+
+@replica_reads
+@require_GET
+def match_version(request: HttpRequest, match_id: int) -> JsonResponse:
+    """The match's version, for the polling fallback: one indexed read (from a replica where
+    there is one), cacheable for a second by any cache in front."""
+    seq = match_seq(match_id=match_id)
+    if seq is None:
+        return JsonResponse({"error": f"There is no match {match_id}."}, status=404)
+    response = JsonResponse({"v": seq})
+    response["Cache-Control"] = "public, max-age=1"
     return response
 
 
@@ -135,20 +179,23 @@ def match_overlay(request: HttpRequest, match_id: int) -> HttpResponse:
     return render(request, "games/overlay.html", {
         **overlay_context(match, modes), "theme": theme, "accent": accent,
         "feed": settings.REALTIME_URL,
-        "fragment": f"{reverse('games:match-overlay-fragment', args=[match.pk])}?"
-                    f"{request.GET.urlencode()}"})
+        "fragment": _versioned("games:match-overlay-fragment", match.pk),
+        "query": request.GET.urlencode()})
 
 
 @replica_reads
 @require_GET
-@cache_control(no_cache=True)
-@condition(etag_func=_centre_etag)
-def match_overlay_fragment(request: HttpRequest, match_id: int) -> HttpResponse:
+def match_overlay_fragment(request: HttpRequest, match_id: int, seq: int) -> HttpResponse:
+    """The overlay's panels at one version, at a URL of its own that never changes."""
     choice = _overlay_choice(request)
     if isinstance(choice, HttpResponse):
         return choice
     match = _match(match_id)
+    elsewhere = _at_version(request, match, seq, "games:match-overlay-fragment")
+    if elsewhere is not None:
+        return elsewhere
     response = render(request, "games/_overlay.html", overlay_context(match, choice[0]))
+    response["Cache-Control"] = IMMUTABLE
     response["X-Seq"] = str(match.seq)
     return response
 

@@ -12,8 +12,14 @@ BUFFER_SIZE = 500  # deltas kept per match: a fan away longer than this gets a s
 BUFFER_TTL = 2 * 24 * 3600
 
 
-def buffer_key(match_id: int) -> str:
-    return f"{settings.CACHES['default']['KEY_PREFIX']}:deltas:{match_id}"
+# What a match's feed is kept as: JSON deltas (API clients, docs/realtime.md) and the centre
+# page's keyed HTML operations (realtime/page.py), one buffer each.
+STREAMS = ("delta", "page")
+
+
+def buffer_key(match_id: int, stream: str = "delta") -> str:
+    name = "deltas" if stream == "delta" else "pages"
+    return f"{settings.CACHES['default']['KEY_PREFIX']}:{name}:{match_id}"
 
 
 # One script, one command: replace the version (a re-publish of a version replaces it), keep the
@@ -37,22 +43,31 @@ def _append_script(client: redis.Redis):
 
 
 def buffer_append(match_id: int, version: int, text: str, *,
-                  publish: tuple[str, bytes] | None = None) -> None:
+                  publish: tuple[str, bytes] | None = None, stream: str = "delta") -> None:
     """Keep ``text`` as the match's delta at ``version``; with ``publish`` (a pub/sub channel on
     the match's server and a message), also PUBLISH it in the same atomic step: one round trip,
     and a fan never sees a delta that a resume from the buffer could not."""
     client = client_for_match(match_id)
-    _append_script(client)(keys=[buffer_key(match_id)],
+    _append_script(client)(keys=[buffer_key(match_id, stream)],
                            args=[version, text, BUFFER_SIZE, BUFFER_TTL, *(publish or ())])
 
 
-def buffer_since(match_id: int, since: int, until: int) -> list[str] | None:
+def buffer_since(match_id: int, since: int, until: int,
+                 stream: str = "delta") -> list[str] | None:
     """Deltas ``since`` < v <= ``until`` in order, or None if any of them is no longer kept."""
     if until <= since:
         return []
     raw = client_for_match(match_id).zrangebyscore(
-        buffer_key(match_id), since + 1, until, withscores=True)
+        buffer_key(match_id, stream), since + 1, until, withscores=True)
     versions = [int(score) for _, score in raw]
     if versions != list(range(since + 1, until + 1)):
         return None
     return [text.decode() if isinstance(text, bytes) else text for text, _ in raw]
+
+
+def buffer_newest(match_id: int, stream: str = "delta") -> int | None:
+    """The newest version kept in a stream's buffer (None when it keeps none): what the match's
+    fans have been sent, read without the database."""
+    raw = client_for_match(match_id).zrevrange(buffer_key(match_id, stream), 0, 0,
+                                               withscores=True)
+    return int(raw[0][1]) if raw else None

@@ -1,4 +1,5 @@
-"""The live scoreboard WebSocket: ``/ws/matches/<id>/?since=<version>`` (docs/realtime.md)."""
+"""The live scoreboard WebSocket: ``/ws/matches/<id>/?stream=delta|page&since=<version>``
+(docs/realtime.md): JSON deltas for API clients, or the centre page's keyed HTML operations."""
 
 from __future__ import annotations
 
@@ -6,13 +7,16 @@ import asyncio
 import contextlib
 import json
 import time
+import weakref
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 
+from realtime.buffer import STREAMS
 from realtime.hub import get_hub, raise_if_cancelled
 from realtime.metrics import ws_metrics
-from realtime.snapshots import match_version, missed_deltas, snapshot_text
+from realtime.snapshots import missed_deltas, resume_point, stream_snapshot
 from scorekeeper.jsonbody import BadJSON, parse_json
 
 RESYNC_LIMIT = 5  # per fan
@@ -21,6 +25,13 @@ RESYNC_WINDOW = 10.0  # seconds
 SEND_BUFFER = 256  # deltas queued for one fan before it is dropped (it will resume with since)
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_SLOW = 4008
+CLOSE_BAD_REQUEST = 4400
+CLOSE_TOO_MANY = 4429  # this address holds WS_MAX_PER_ADDRESS sockets of this process already
+
+# Open sockets per client address in this process (Uvicorn gives the client's address, behind
+# the balancer too: FORWARDED_ALLOW_IPS). One address cannot take every file descriptor. Weak:
+# a consumer that never saw its disconnect (a cancelled application) is not counted forever.
+_open_by_address: dict[str, weakref.WeakSet] = {}
 CLOSE_TIMEOUT = 5.0
 
 
@@ -37,30 +48,49 @@ class MatchConsumer(AsyncWebsocketConsumer):
     channel_layer_alias = None
 
     async def connect(self):
+        self.address: str | None = None  # counted against its cap
+        self.subscribed = False
+        self.writer: asyncio.Task | None = None
+        self.stream = "delta"
+        await self.accept()
+        ws_metrics.connected()
+        address = (self.scope.get("client") or ("unknown",))[0]
+        held = _open_by_address.setdefault(address, weakref.WeakSet())
+        if len(held) >= settings.WS_MAX_PER_ADDRESS:
+            # Accepted first so that the client reads why (a refused handshake says nothing).
+            await self.close(code=CLOSE_TOO_MANY)
+            return
+        self.address = address
+        held.add(self)
         self.match_id = int(self.scope["url_route"]["kwargs"]["match_id"])
         self.queue: asyncio.Queue = asyncio.Queue(maxsize=SEND_BUFFER)
         self.sent_version = -1
-        self.writer: asyncio.Task | None = None
-        self.subscribed = False
         self.dropped = False
         self.resyncs: list[float] = []  # when this fan last asked to resync
-        await self.accept()
-        ws_metrics.connected()
-        if await match_version(self.match_id) is None:
+        query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
+        self.stream = query.get("stream", ["delta"])[0]
+        if self.stream not in STREAMS:
+            await self.close(code=CLOSE_BAD_REQUEST)
+            return
+        if await resume_point(self.match_id, self.stream) is None:
             await self.close(code=CLOSE_NOT_FOUND)
             return
-        query = parse_qs(self.scope.get("query_string", b"").decode())
         # Join the match's group before reading the state, so nothing falls in between;
         # deltas already covered by what we send first are dropped by version.
-        await get_hub().subscribe(self.match_id, self)
+        await get_hub().subscribe(self.match_id, self, self.stream)
         self.subscribed = True
         await self._catch_up(_version(query.get("since", [None])[0]))
         self.writer = asyncio.create_task(self._write_loop())
 
     async def disconnect(self, code):
         ws_metrics.disconnected()
+        held = _open_by_address.get(self.address)
+        if held is not None:
+            held.discard(self)
+            if not held:
+                del _open_by_address[self.address]
         if self.subscribed:
-            await get_hub().unsubscribe(self.match_id, self)
+            await get_hub().unsubscribe(self.match_id, self, self.stream)
         if self.writer is not None:
             self.writer.cancel()
 
@@ -89,7 +119,7 @@ class MatchConsumer(AsyncWebsocketConsumer):
         """
         if self.writer is not None:
             self.writer.cancel()
-        await get_hub().unsubscribe(self.match_id, self)
+        await get_hub().unsubscribe(self.match_id, self, self.stream)
         self.subscribed = False
         while not self.queue.empty():
             self.queue.get_nowait()
@@ -103,14 +133,14 @@ class MatchConsumer(AsyncWebsocketConsumer):
     async def _catch_up(self, since: int | None) -> None:
         """Send what the fan misses since ``since``: the buffered deltas, else a snapshot."""
         if since is not None:
-            current = await match_version(self.match_id)
-            missed = await missed_deltas(self.match_id, since, current)
+            current = await resume_point(self.match_id, self.stream)
+            missed = await missed_deltas(self.match_id, since, current, self.stream)
             if missed is not None:
                 for text in missed:
                     await self._send(text, "delta")
                 self.sent_version = current
                 return
-        version, text = await snapshot_text(self.match_id)
+        version, text = await stream_snapshot(self.match_id, self.stream)
         await self._send(text, "snapshot")
         self.sent_version = version
 

@@ -19,7 +19,9 @@ from django.conf import settings
 from redis.exceptions import RedisError
 
 from games.models import match_group_name
-from realtime.snapshots import snapshot_text
+from realtime.page_feed import WATCH_RENEW, WATCH_TTL, watch_key
+from realtime.shards import url_for_group
+from realtime.snapshots import stream_snapshot
 
 WATCH_INTERVAL = 1.0  # seconds between the hub's pings of Redis
 WATCH_TIMEOUT = 0.5
@@ -55,41 +57,67 @@ class Fan(Protocol):
 class MatchHub:
     def __init__(self):
         self.layer = get_channel_layer()
-        self.fans: dict[int, set[Fan]] = {}
+        # Local fans by (match, stream): "delta" (JSON deltas) or "page" (the centre's page).
+        self.fans: dict[tuple[int, str], set[Fan]] = {}
+        self.groups: dict[int, int] = {}  # matches joined: how many streams have fans
         self.channel: str | None = None
         self._task: asyncio.Task | None = None
         self._watch: asyncio.Task | None = None
+        self._clients: dict[str, redis.asyncio.Redis] = {}
         self._lock = asyncio.Lock()
 
-    async def subscribe(self, match_id: int, fan: Fan) -> None:
-        """Start delivering ``match_id``'s deltas to ``fan``; returns once the group is joined."""
+    async def subscribe(self, match_id: int, fan: Fan, stream: str = "delta") -> None:
+        """Start delivering ``match_id``'s ``stream`` to ``fan``; returns once the group is
+        joined (and, for the page, once publishers know to render it)."""
         async with self._lock:
             if self.channel is None:
                 self.channel = await self.layer.new_channel("hub.")
                 self._task = asyncio.create_task(self._run())
                 self._watch = asyncio.create_task(self._watch_redis())
-            fans = self.fans.get(match_id)
+            fans = self.fans.get((match_id, stream))
             if fans is None:
-                fans = self.fans[match_id] = set()
-                await self.layer.group_add(match_group_name(match_id), self.channel)
+                fans = self.fans[(match_id, stream)] = set()
+                if stream == "page":
+                    await self._mark_watched([match_id])
+                if not self.groups.get(match_id):
+                    await self.layer.group_add(match_group_name(match_id), self.channel)
+                self.groups[match_id] = self.groups.get(match_id, 0) + 1
             fans.add(fan)
 
-    async def unsubscribe(self, match_id: int, fan: Fan) -> None:
+    async def unsubscribe(self, match_id: int, fan: Fan, stream: str = "delta") -> None:
         async with self._lock:
-            fans = self.fans.get(match_id)
+            fans = self.fans.get((match_id, stream))
             if fans is None:
                 return
             fans.discard(fan)
             if not fans:
-                del self.fans[match_id]
-                with contextlib.suppress(Exception):  # the layer may be gone at shutdown
-                    await self.layer.group_discard(match_group_name(match_id), self.channel)
+                del self.fans[(match_id, stream)]
+                self.groups[match_id] -= 1
+                if not self.groups[match_id]:
+                    del self.groups[match_id]
+                    with contextlib.suppress(Exception):  # the layer may be gone at shutdown
+                        await self.layer.group_discard(match_group_name(match_id), self.channel)
+
+    async def _mark_watched(self, match_ids) -> None:
+        """Tell publishers these matches' pages have fans here (realtime/page_feed.py)."""
+        for match_id in match_ids:
+            with contextlib.suppress(RedisError, OSError):  # renewed again shortly
+                await self._client(url_for_group(match_group_name(match_id))).set(
+                    watch_key(match_id), 1, ex=WATCH_TTL)
+
+    def _client(self, url: str) -> redis.asyncio.Redis:
+        client = self._clients.get(url)
+        if client is None:
+            client = self._clients[url] = redis.asyncio.Redis.from_url(
+                f"{url}/1", socket_connect_timeout=WATCH_TIMEOUT, socket_timeout=WATCH_TIMEOUT)
+        return client
 
     async def _run(self) -> None:
         while True:
             message = await self.layer.receive(self.channel)
             raise_if_cancelled()
-            for fan in tuple(self.fans.get(message.get("match"), ())):
+            key = (message.get("match"), message.get("stream", "delta"))
+            for fan in tuple(self.fans.get(key, ())):
                 fan.offer(message["v"], message["text"])
 
     async def _watch_redis(self) -> None:
@@ -101,8 +129,12 @@ class MatchHub:
                                                 socket_timeout=WATCH_TIMEOUT)
                    for host in settings.CHANNEL_LAYERS["default"]["CONFIG"]["hosts"]]
         healthy = True
+        renewed = asyncio.get_running_loop().time()
         while True:
             await asyncio.sleep(WATCH_INTERVAL)
+            if asyncio.get_running_loop().time() - renewed >= WATCH_RENEW:
+                renewed = asyncio.get_running_loop().time()
+                await self._mark_watched([m for m, stream in tuple(self.fans) if stream == "page"])
             try:  # every realtime server (a fan's match may be on any of them)
                 for client in clients:
                     await client.ping()
@@ -123,10 +155,10 @@ class MatchHub:
                 fan.notify(text)
 
     async def _resync_all(self) -> None:
-        for match_id in tuple(self.fans):
+        for key in tuple(self.fans):
             with contextlib.suppress(Exception):  # a match deleted meanwhile: nothing to send
-                version, text = await snapshot_text(match_id)
-                for fan in tuple(self.fans.get(match_id, ())):
+                version, text = await stream_snapshot(*key)
+                for fan in tuple(self.fans.get(key, ())):
                     fan.offer(version, text)
 
 

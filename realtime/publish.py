@@ -13,9 +13,9 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from games.models import match_group_name
-from games.selectors import match_payload
+from games.selectors import match_get, match_payload
 from games.signals import action_recorded
-from realtime import shards
+from realtime import page_feed, shards
 from realtime.buffer import buffer_append
 from realtime.delta import deliveries_changed, delta_message, fan_view
 from scorekeeper.after_response import after_response
@@ -36,7 +36,7 @@ def _remember(match_id: int, seq: int, view: dict) -> None:
         _last_views.popitem(last=False)
 
 
-def publish_text(*, match_id: int, version: int, text: str) -> None:
+def publish_text(*, match_id: int, version: int, text: str, stream: str = "delta") -> None:
     """Buffer a serialized message at ``version`` (where resuming fans read it) and PUBLISH it
     to the match's group, in one Redis round trip: what a commit sends, and what the relay
     sends for one that could not.
@@ -48,9 +48,21 @@ def publish_text(*, match_id: int, version: int, text: str) -> None:
     server the layer hashes the group to, which is the match's buffer's server
     (realtime/shards.py); the consumer tests check that the layer's subscribers receive it.
     """
-    message = {"type": DELTA_EVENT, "match": match_id, "v": version, "text": text}
-    buffer_append(match_id, version, text, publish=(
+    message = {"type": DELTA_EVENT, "match": match_id, "v": version, "text": text,
+               "stream": stream}
+    buffer_append(match_id, version, text, stream=stream, publish=(
         shards.group_channel(match_group_name(match_id)), get_channel_layer().serialize(message)))
+
+
+def publish_page(*, match, version: int, state: dict) -> None:
+    """The centre page's message for a committed version, if any fan watches the match's page:
+    rendered once here for all of them (realtime/page_feed.py)."""
+    if not page_feed.watched(match.pk):
+        return
+    shown = match_get(match_id=match.pk)  # with what the page names: teams, tournament, toss
+    shown.seq, shown.state = version, state
+    publish_text(match_id=match.pk, version=version, stream="page",
+                 text=page_feed.version_text(shown, version))
 
 
 # The last view computed per match in this process: the next action's "before" is usually it.
@@ -110,6 +122,11 @@ def publish_delta(sender, match, entry, before, after, config, **kwargs):
 
     def send() -> None:
         publish_text(match_id=match.pk, version=entry.seq, text=delta_text(delta()))
+        try:
+            publish_page(match=match, version=entry.seq, state=after)
+        except Exception:  # the page's fans see the gap at the next version and catch up
+            logger.exception("Could not publish the page of match %s entry %s",
+                             match.pk, entry.seq)
 
     def for_the_answer() -> dict | None:
         try:

@@ -1,4 +1,5 @@
-"""``make run``: migrate, ensure a demo login, then run the ASGI server, a Celery worker and beat.
+"""``make run``: migrate, ensure a demo login, then run production's roles on one machine: the
+web role (Gunicorn), the realtime role (Uvicorn), a Celery worker, beat and the relay.
 
 One foreground command that supervises its children: a web server, worker, beat (or embedded
 server) that crashes is started again with backoff; only Ctrl-C (or SIGTERM) stops every child,
@@ -92,15 +93,14 @@ def _ensure_demo_staff(var_dir: Path) -> str:
 
 
 def _children(*, tiers: bool = False) -> dict[str, list[str]]:
-    """The processes by role. With ``tiers`` (production, ``make cluster``) the web role serves
-    HTTP only (Gunicorn) and the realtime role the live feed only (Uvicorn), each behind the
-    load balancer. Without
-    (``make run``: one machine, no balancer) the realtime process listens on REALTIME_PORT and
-    the pages send fans' browsers there (REALTIME_URL); the web process serves the feed too, for
-    clients that connect to it directly."""
+    """The processes by role, the same servers as production: the web role serves HTTP only
+    (Gunicorn) and the realtime role the live feed only (Uvicorn). With ``tiers`` (production,
+    ``make cluster``) both are behind the load balancer on one port. Without (``make run``: one
+    machine, no balancer) the realtime process listens on REALTIME_PORT and the pages send
+    fans' browsers there (REALTIME_URL)."""
     celery = [sys.executable, "-m", "celery", "-A", "scorekeeper"]
     children = {
-        "web": gunicorn_command(HOST, PORT) if tiers else uvicorn_command(HOST, PORT),
+        "web": gunicorn_command(HOST, PORT),
         "realtime": uvicorn_command(HOST, PORT if tiers else REALTIME_PORT,
                                     "realtime_application"),
         "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
@@ -155,6 +155,8 @@ def main() -> int:
     prepare_multiprocess_dir(var_dir / "prometheus")  # /metrics reports every server process
     # Fans' pages take the feed from the realtime process: the page's host, its port.
     os.environ.setdefault("REALTIME_URL", f":{REALTIME_PORT}")
+    # Gunicorn's processes, one a core, as production runs them.
+    os.environ.setdefault("WEB_CONCURRENCY", str(os.cpu_count() or 1))
 
     # Each child takes its own lease on the embedded servers when it loads the settings.
     supervisor = Supervisor(_children())

@@ -189,6 +189,9 @@ AUTHENTICATION_BACKENDS = ["scorekeeper.auth.PoolFriendlyModelBackend"]
 # port (":8001": the page's host on that port, as `make run` sets it) when the realtime
 # processes are reached apart.
 REALTIME_URL = env("REALTIME_URL", default="").rstrip("/")
+# Open WebSockets one client address may hold on one realtime process (a stadium's shared
+# address holds many fans; one client alone must not take every file descriptor).
+WS_MAX_PER_ADDRESS = env.int("WS_MAX_PER_ADDRESS", default=500)
 
 # --- Channels ------------------------------------------------------------------------------------
 # The pub/sub layer does one Redis PUBLISH per group message and fans out inside each process;

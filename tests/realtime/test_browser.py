@@ -65,7 +65,7 @@ def test_fan_page_updates_live_and_catches_up_after_a_cut():
             server = start_server(port, env)  # restore it: the page resumes with ?since=
             expect(page.locator("#conn")).to_have_text("live", timeout=30_000)
             expect(score).to_have_text("5/1", timeout=10_000)
-            expect(page.locator('[data-field="this_over"] .ball')).to_have_count(3)
+            expect(page.locator('[data-k="live-over"] .ball')).to_have_count(3)
             page.screenshot(path=str(ARTIFACTS / "fan-page-resumed-360.png"), full_page=True)
             browser.close()
     finally:

@@ -171,7 +171,7 @@ async def test_a_fan_that_cannot_keep_up_is_dropped_not_buffered_forever(match, 
     fan = await _connect(match.pk)
     await fan.receive_json_from(timeout=5)
     hub = get_hub()
-    (consumer,) = hub.fans[match.pk]
+    (consumer,) = hub.fans[(match.pk, "delta")]
     slow_before = ws_metrics.slow_disconnects
 
     async def stuck(*args, **kwargs):  # the client stopped reading: sends never complete
@@ -182,7 +182,7 @@ async def test_a_fan_that_cannot_keep_up_is_dropped_not_buffered_forever(match, 
         consumer.offer(version, '{"type":"delta"}')
     await asyncio.sleep(1)
     assert consumer.queue.qsize() == 0  # nothing keeps piling up for it
-    assert match.pk not in hub.fans  # no longer fed
+    assert (match.pk, "delta") not in hub.fans  # no longer fed
     assert ws_metrics.slow_disconnects == slow_before + 1
 
 

@@ -142,7 +142,10 @@ def test_fans_read_the_replica_the_scorer_reads_their_own_write_and_a_lagging_re
         # A match's own pages are never older than the version a fan may already have from
         # the live feed: the replica does not have this one yet, so they come from the primary.
         assert _fan_seq(cluster) == seq
-        with urllib.request.urlopen(f"{cluster['base']}/matches/{cluster['match']}/centre",
+        with urllib.request.urlopen(f"{cluster['base']}/matches/{cluster['match']}/version",
+                                    timeout=10) as response:
+            assert json.loads(response.read())["v"] == seq
+        with urllib.request.urlopen(f"{cluster['base']}/matches/{cluster['match']}/centre/{seq}",
                                     timeout=10) as response:
             assert response.headers["X-Seq"] == str(seq)
 
@@ -178,7 +181,8 @@ def test_a_replica_that_goes_down_is_skipped_with_no_error_and_used_again_when_b
         seq = _ball(scorer, cluster, "standby-down")
         # Every fan read answers, from the primary: the match API, the centre, the boards.
         for path in (f"/api/matches/{cluster['match']}", f"/matches/{cluster['match']}/",
-                     f"/matches/{cluster['match']}/centre", "/matches/", "/leaderboards/"):
+                     f"/matches/{cluster['match']}/centre/{seq}",
+                     f"/matches/{cluster['match']}/version", "/matches/", "/leaderboards/"):
             status, body = _get(cluster["base"], path)
             assert status == 200, (path, status, body[:300])
         assert _fan_seq(cluster) == seq
