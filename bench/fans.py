@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -52,11 +53,35 @@ async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
     print("connected", flush=True)
     first: list[float] = []
 
+    resumes: list[float] = []  # when each reconnect succeeded
+    refused: dict[str, int] = {}  # failed reconnects by reason
+
+    async def reconnect(i: int, version):
+        """As the page does: wait a random time up to a ceiling that doubles, then resume."""
+        failures = 0
+        while True:
+            await asyncio.sleep(random.uniform(0, min(30.0, 2.0 * 2 ** (failures + 1))))
+            try:
+                ws = await websockets.connect(f"{urls[i]}&since={version}", compression=None,
+                                              max_queue=None, open_timeout=30,
+                                              origin="http://127.0.0.1")
+                resumes.append(time.time())
+                return ws
+            except Exception as error:
+                reason = getattr(getattr(error, "response", None), "status_code", None)
+                reason = str(reason or type(error).__name__)
+                refused[reason] = refused.get(reason, 0) + 1
+                failures += 1
+
     async def read(i: int, ws) -> None:
         nonlocal gaps, received
         version = versions[i]
         while counts[i] < expect:
-            text = await ws.recv()
+            try:
+                text = await ws.recv()
+            except websockets.ConnectionClosed:
+                ws = sockets[i] = await reconnect(i, version)
+                continue
             now = time.time()
             received += len(text.encode())
             message = json.loads(text)
@@ -82,12 +107,14 @@ async def _fans(urls: list[str], expect: int, timeout: float) -> dict:
                                timeout)
     finished = time.time()
     for ws in sockets:
-        await ws.close()
+        with contextlib.suppress(Exception):
+            await ws.close()
     incomplete = [(urls[i].rsplit("/", 2)[-2], last[i], counts[i])
                   for i in range(len(urls)) if counts[i] < expect]
     return {"delivered": sum(counts), "incomplete": incomplete[:20],
             "seconds": finished - (first[0] if first else finished),
             "latencies": latencies, "gaps": gaps, "bytes": received,
+            "resumes": sorted(resumes), "refused": refused,
             "snapshot_bytes": statistics.median(sizes["snapshot"]) if sizes["snapshot"] else 0,
             "delta_bytes": statistics.median(sizes["delta"]) if sizes["delta"] else 0}
 
@@ -96,6 +123,41 @@ def _client_main(args) -> None:
     urls = json.loads(Path(args.urls).read_text())
     result = asyncio.run(_fans(urls, args.balls, args.timeout))
     print(json.dumps(result), flush=True)
+
+
+# Sockets per client process: a process may open at most 20,000 files here (`ulimit -Hn`).
+CLIENT_SOCKETS = 9_000
+
+
+class _Clients:
+    """The fans, spread over as many client processes as their file limit needs."""
+
+    def __init__(self, urls: list[str], balls: int, timeout: float):
+        self.procs = [_spawn_client(urls[i:i + CLIENT_SOCKETS], balls, timeout)
+                      for i in range(0, len(urls), CLIENT_SOCKETS)]
+
+    def connected(self) -> bool:
+        return all(p.stdout.readline().strip() == "connected" for p in self.procs)
+
+    def result(self) -> dict:
+        parts = [json.loads(p.stdout.readline()) for p in self.procs]
+        merged = {key: sum(part[key] for part in parts)
+                  for key in ("delivered", "gaps", "bytes")}
+        merged["latencies"] = [x for part in parts for x in part["latencies"]]
+        merged["resumes"] = sorted(x for part in parts for x in part["resumes"])
+        merged["incomplete"] = [x for part in parts for x in part["incomplete"]][:20]
+        merged["seconds"] = max(part["seconds"] for part in parts)
+        merged["refused"] = {}
+        for part in parts:
+            for reason, count in part["refused"].items():
+                merged["refused"][reason] = merged["refused"].get(reason, 0) + count
+        for key in ("snapshot_bytes", "delta_bytes"):
+            merged[key] = statistics.median(part[key] for part in parts)
+        return merged
+
+    def kill(self) -> None:
+        for proc in self.procs:
+            proc.kill()
 
 
 def _spawn_client(urls: list[str], balls: int, timeout: float) -> subprocess.Popen:
@@ -220,23 +282,68 @@ def _run(args, stream: str, fans: int, matches: list) -> dict:
             f"?stream={stream}" for i in range(fans)]
     if stream == "page":
         _watch_pages(matches)
-    client = _spawn_client(urls, args.balls, args.timeout)
+    client = _Clients(urls, args.balls, args.timeout)
     try:
-        assert client.stdout.readline().strip() == "connected"
+        assert client.connected()
         time.sleep(2)
         rss = rss_total()
         cpu0 = cpu_total()
-        record_balls(matches, args.balls, args.interval, stagger=args.stagger)
-        result = json.loads(client.stdout.readline())
+        storm = None
+        if args.restart:
+            half = args.balls // 2
+            record_balls(matches, half, args.interval, stagger=args.stagger)
+            server, processes, storm = _restart(server, command, env, matches, args)
+            cpu0 = cpu_total()  # the new process's
+            record_balls(matches, args.balls - half - 1, args.interval, stagger=args.stagger)
+        else:
+            record_balls(matches, args.balls, args.interval, stagger=args.stagger)
+        result = client.result()
         cpu = cpu_total() - cpu0
     finally:
         client.kill()
         server.terminate()
         server.wait(timeout=30)
-    return {**result, **_summary(result), "cpu": cpu,
+    if storm is not None:
+        storm["resumed"] = len(result["resumes"])
+        after = [t - storm["up_at"] for t in result["resumes"]]
+        storm["resume_s"] = (after[len(after) // 2], after[int(0.99 * (len(after) - 1))],
+                             after[-1]) if after else None
+        storm["refused"] = result["refused"]
+    return {**result, **_summary(result), "cpu": cpu, "storm": storm,
             "per_conn_kb": (rss - idle_rss) / fans / 1024,
             "cpu_us_fan_ball": cpu * 1e6 / (fans * args.balls),
             "bytes_fan_ball": result["bytes"] / (fans * args.balls)}
+
+
+def _database_statements() -> int:
+    """Transactions the benchmark database has run (pg_stat_database): what a reconnect storm
+    costs PostgreSQL."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute("SELECT xact_commit + xact_rollback FROM pg_stat_database"
+                       " WHERE datname = current_database()")
+        return cursor.fetchone()[0]
+
+
+def _restart(server, command, env, matches, args):
+    """Kill the realtime process (SIGKILL), score a ball on every match while it is down, start
+    it again, and watch PostgreSQL while every fan comes back (no ball meanwhile)."""
+    import psutil
+    from django.db import connection
+
+    server.kill()
+    server.wait()
+    record_balls(matches, 1, 0)  # missed while down: every fan must still get it
+    connection.close()
+    before = _database_statements()
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+    up_at = time.time()
+    time.sleep(args.storm_window)
+    statements = _database_statements() - before - 2  # less this reading's own two
+    processes = [psutil.Process(server.pid), *psutil.Process(server.pid).children(True)]
+    return server, processes, {"up_at": up_at, "db_statements": statements}
 
 
 def _bare(args, fans: int, message_bytes: float) -> dict:
@@ -249,14 +356,13 @@ def _bare(args, fans: int, message_bytes: float) -> dict:
     sample = json.dumps({"type": "delta", "match": 1, "v": 0, "patch": {"x": "y" * int(
         max(0, message_bytes - 60))}, "t": 0}, separators=(",", ":"))
     port = _free_port()
-    bare = _bare_server(port, sample, args.balls, fans, args.interval / max(1, args.matches)
-                        if args.stagger else args.interval)
+    bare = _bare_server(port, sample, args.balls, fans, args.interval)
     time.sleep(1.5)
-    client = _spawn_client([f"ws://127.0.0.1:{port}/"] * fans, args.balls, args.timeout)
+    client = _Clients([f"ws://127.0.0.1:{port}/?stream=bare"] * fans, args.balls, args.timeout)
     try:
-        assert client.stdout.readline().strip() == "connected"
+        assert client.connected()
         bare_cpu0 = sum(psutil.Process(bare.pid).cpu_times()[:2])
-        result = json.loads(client.stdout.readline())
+        result = client.result()
         bare_cpu = sum(psutil.Process(bare.pid).cpu_times()[:2]) - bare_cpu0
     finally:
         client.kill()
@@ -281,6 +387,12 @@ def main() -> None:
                              "stream) instead of recording them all at once (bursts)")
     parser.add_argument("--no-bare", action="store_true",
                         help="skip the bare websockets comparison")
+    parser.add_argument("--restart", action="store_true",
+                        help="halfway, kill the realtime process, score a ball, start it again "
+                             "and measure the fans' return")
+    parser.add_argument("--storm-window", type=float, default=30.0,
+                        help="(--restart) seconds after the restart to count PostgreSQL's "
+                             "transactions, with no ball scored")
     args = parser.parse_args()
     if args.mode == "client":
         _client_main(args)
@@ -313,6 +425,13 @@ def main() -> None:
                 row += (f" {bare['per_s']:>10,.0f} {ours['per_s'] / bare['per_s']:>9.2f} "
                         f"{bare['cpu_us_msg']:>11.1f}")
             print(row, flush=True)
+            if ours["storm"] is not None:
+                storm = ours["storm"]
+                print(f"  restart: {storm['resumed']:,} of {fans:,} fans resumed; after the "
+                      f"restart p50/p99/last {storm['resume_s']} s; refused reconnects "
+                      f"{storm['refused'] or 'none'}; PostgreSQL transactions in the "
+                      f"{args.storm_window:g} s after it: {storm['db_statements']}; fans that "
+                      f"missed a version at the end: {len(ours['incomplete'])}", flush=True)
             if ours["incomplete"]:
                 print(f"  fans short of their messages (match, last v, count): "
                       f"{ours['incomplete']}", flush=True)

@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import ProhibitNullCharactersValidator
 
-from games.models import FREE_HIT_CHOICES, Tournament
+from games.models import FREE_HIT_CHOICES, MAX_FOLLOW_ON_LEAD, Tournament
 
 NAME_MAX = 120  # Player.name
 
@@ -85,11 +85,12 @@ class MatchSetupForm(forms.Form):
     overs = forms.IntegerField(min_value=1, max_value=200, required=False,
                                help_text="Overs per innings (custom: empty for unlimited).")
     balls_per_over = forms.IntegerField(min_value=4, max_value=10, required=False)
-    bowler_max_overs = forms.IntegerField(min_value=1, required=False,
+    bowler_max_overs = forms.IntegerField(min_value=1, max_value=200, required=False,
                                           help_text="Overs one bowler may bowl.")
     innings_per_side = forms.TypedChoiceField(choices=[("", "—"), (1, "1"), (2, "2")],
                                               coerce=int, required=False, empty_value=None)
-    follow_on_lead = forms.IntegerField(min_value=0, required=False,
+    follow_on_lead = forms.IntegerField(min_value=0, max_value=MAX_FOLLOW_ON_LEAD,
+                                        required=False,
                                         help_text="Lead that allows the follow-on (two innings).")
     free_hit = forms.ChoiceField(choices=[("", "—"), *FREE_HIT_CHOICES], required=False,
                                  help_text="Free hit after which no-balls.")
@@ -128,6 +129,10 @@ class MatchSetupForm(forms.Form):
         size = data.get("players_per_side")
         if data.get("team_a") and data.get("team_a") == data.get("team_b"):
             self.add_error("team_b", "The two sides must be different teams.")
+        quota, overs = data.get("bowler_max_overs"), data.get("overs")
+        if quota and overs and quota > overs:
+            self.add_error("bowler_max_overs", f"A bowler cannot bowl more than the innings' "
+                                               f"{overs} overs.")
         for side in "ab":
             field = f"players_{side}"
             if field not in data or size is None:

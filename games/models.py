@@ -6,8 +6,10 @@ match in the same transaction as the log entry that produced it, so reads never 
 
 from __future__ import annotations
 
+import itertools
+
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
@@ -19,6 +21,9 @@ from games.engine.config import FREE_HIT_POLICIES, SUPER_OVER_TIE_RULES
 
 FREE_HIT_CHOICES = [(p, p.replace("_", " ")) for p in FREE_HIT_POLICIES]
 SUPER_OVER_TIE_CHOICES = [(r, r) for r in SUPER_OVER_TIE_RULES]
+
+
+MAX_FOLLOW_ON_LEAD = 1000  # runs; the largest follow-on lead in any playing conditions is 200
 
 
 class Tournament(models.Model):
@@ -44,8 +49,20 @@ class Tournament(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(f"{self.name} {self.season}")[:220]
+            self.slug = self._free_slug()
         super().save(*args, **kwargs)
+
+    def _free_slug(self) -> str:
+        """A slug of the name and season that no other tournament has: a name of symbols only
+        ("!!!", an emoji) gets "tournament", and a clash ("Audit! League" and "Audit League")
+        a numbered suffix. (Two saves racing for one slug: the unique index refuses the
+        second.)"""
+        stem = slugify(f"{self.name} {self.season}")[:200] or "tournament"
+        taken = set(Tournament.objects.filter(slug__startswith=stem).exclude(pk=self.pk)
+                    .values_list("slug", flat=True))
+        if stem not in taken:
+            return stem
+        return next(f"{stem}-{n}" for n in itertools.count(2) if f"{stem}-{n}" not in taken)
 
 
 class Team(models.Model):
@@ -73,13 +90,17 @@ class ConditionFields(models.Model):
 
     balls_per_over = models.PositiveSmallIntegerField(default=6)
     innings_per_side = models.PositiveSmallIntegerField(default=1)
-    bowler_max_overs = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Bounded to cricket (and so to the column: a PostgreSQL smallint wraps nothing, but a
+    # number past it is a 500 instead of a clear error).
+    bowler_max_overs = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(200)])
     super_over = models.BooleanField(default=True)
     super_over_tie = models.CharField(max_length=12, choices=SUPER_OVER_TIE_CHOICES,
                                       default="repeat")
     bowl_out = models.BooleanField(default=False)
     free_hit = models.CharField(max_length=12, choices=FREE_HIT_CHOICES, default="all")
-    follow_on_lead = models.PositiveSmallIntegerField(default=200)
+    follow_on_lead = models.PositiveSmallIntegerField(
+        default=200, validators=[MaxValueValidator(MAX_FOLLOW_ON_LEAD)])
     new_batter_on_strike_after_catch = models.BooleanField(default=True)
 
     class Meta:

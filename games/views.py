@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
@@ -35,6 +36,7 @@ from games.selectors import (
 from scorekeeper.replicas import replica_reads
 
 ACCENT = re.compile(r"[0-9a-fA-F]{6}")
+LISTS_SHARED_FOR = 5  # seconds a cache in front may answer the match lists' fragment
 CENTRE_TTL = 60 * 60  # a version's fragment never changes; an hour keeps the busy ones warm
 
 
@@ -45,14 +47,21 @@ def _lists_etag(request: HttpRequest) -> str:
 
 @replica_reads
 @require_GET
-@cache_control(no_cache=True)
 @condition(etag_func=_lists_etag)  # nothing changed anywhere in the lists: 304, one query
 def match_list(request: HttpRequest) -> HttpResponse:
     """Live, upcoming and recent matches; ``?fragment=1`` is the lists alone, which the page
-    polls (one request for every live match on it) to stay current."""
+    polls every 10 s (one request for every live match on it) to stay current. The fragment is
+    the same for everyone: any cache in front may answer it for a few seconds, so its fans'
+    polls reach the web tier a few times a minute, however many they are."""
     context = match_lists(tournament=request.GET.get("tournament") or None)
-    template = "games/_match_lists.html" if request.GET.get("fragment") else "games/match_list.html"
-    return render(request, template, context)
+    fragment = bool(request.GET.get("fragment"))
+    response = render(request, "games/_match_lists.html" if fragment else
+                      "games/match_list.html", context)
+    if fragment:
+        patch_cache_control(response, public=True, max_age=LISTS_SHARED_FOR)
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response
 
 
 def _match(match_id: int) -> Match:

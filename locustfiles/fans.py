@@ -1,10 +1,13 @@
-"""Fans: open the fan page, then hold a WebSocket on /ws/matches/<id>/ like the real page does:
-follow versions, ask for a resync on a gap, reconnect with ?since= after a drop.
+"""Fans: open the fan page, then do what its script does (static/js/scoreboard.js): hold a
+WebSocket on /ws/matches/<id>/?stream=page&since=<the page's version>, take each version's page
+operations (or the page whole), ask for a resync on a gap, reconnect with ?since= after a drop.
+Not one HTTP request per ball.
 
     locust -f locustfiles/fans.py --host http://127.0.0.1:8000
 
 Custom statistics (Locust's tables and CSV, type WS): "delta latency" (commit time carried in
-each delta to receipt), "snapshot", "gap", "resume". Counts (LOAD_RESULTS): fan_messages,
+each version's message to receipt; its size is the message's), "snapshot" (the page whole),
+"gap", "resume". Counts (LOAD_RESULTS): fan_messages,
 fan_gaps, fan_gaps_healed, fan_gaps_unhealed (still open when the run stopped), fan_resumes,
 fan_events_posted. Env: LOAD_PLAN, FANS_EVENT_EVERY (seconds between a fan's event batches;
 0 = none, default 30), FAN_EVENT_BATCH (events per batch, default 5).
@@ -16,6 +19,7 @@ import itertools
 import json
 import os
 import random
+import re
 import time
 from datetime import UTC, datetime
 
@@ -44,8 +48,11 @@ class FanUser(HttpUser):
         self.version: int | None = None
         self.gap_since: float | None = None
         self.ws = None
+        self.connected_once = False
         self.next_events = time.monotonic() + random.uniform(0, EVENT_EVERY or 1)
-        self.client.get(f"/matches/{self.match}/", name="/matches/[id]/")
+        page = self.client.get(f"/matches/{self.match}/", name="/matches/[id]/")
+        shown = re.search(r'id="scoreboard"[^>]*data-seq="(\d+)"', page.text or "")
+        self.version = int(shown.group(1)) if shown else None  # what the page shows
         self._connect()
 
     def on_stop(self):
@@ -56,32 +63,34 @@ class FanUser(HttpUser):
 
     def _connect(self):
         base = self.host.replace("http", "ws", 1)
-        since = f"?since={self.version}" if self.version is not None else ""
+        since = f"&since={self.version}" if self.version is not None else ""
         started = time.perf_counter()
         try:
             self.ws = websocket.create_connection(
-                f"{base}/ws/matches/{self.match}/{since}", timeout=10, origin=self.host)
+                f"{base}/ws/matches/{self.match}/?stream=page{since}", timeout=10,
+                origin=self.host)
         except Exception as error:
             _fire("connect", (time.perf_counter() - started) * 1000, error=error)
             self.ws = None
             time.sleep(1)
             return
-        _fire("connect" if self.version is None else "resume",
+        _fire("connect" if not self.connected_once else "resume",
               (time.perf_counter() - started) * 1000)
-        if self.version is not None:
+        if self.connected_once:
             tally.add("fan_resumes", match=self.match)
+        self.connected_once = True
 
     def _handle(self, text: str):
         message = json.loads(text)
         kind, version = message.get("type"), message.get("v")
         tally.add("fan_messages", match=self.match)
-        if kind == "snapshot":
+        if kind == "page" and "html" in message:  # the page whole
             _fire("snapshot", 0, len(text))
             if self.gap_since is not None:
                 tally.add("fan_gaps_healed", match=self.match)
                 self.gap_since = None
             self.version = version
-        elif kind == "delta":
+        elif kind == "page":  # a version's operations
             if self.version is not None and version <= self.version:
                 return  # already have it (a resync may overlap)
             if self.version is not None and version != self.version + 1:

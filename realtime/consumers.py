@@ -8,6 +8,7 @@ import contextlib
 import json
 import time
 import weakref
+from collections import deque
 from urllib.parse import parse_qs
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -63,7 +64,11 @@ class MatchConsumer(AsyncWebsocketConsumer):
         self.address = address
         held.add(self)
         self.match_id = int(self.scope["url_route"]["kwargs"]["match_id"])
-        self.queue: asyncio.Queue = asyncio.Queue(maxsize=SEND_BUFFER)
+        # What the hub offered and is not sent yet. A plain deque and a writer task only while
+        # it holds something: an idle fan (nearly all of them, nearly always) costs no task and
+        # no asyncio queue, a few KiB less per connection.
+        self.pending: deque = deque()
+        self.catching_up = True  # the writer waits until the catch-up is sent
         self.sent_version = -1
         self.dropped = False
         self.resyncs: list[float] = []  # when this fan last asked to resync
@@ -80,7 +85,7 @@ class MatchConsumer(AsyncWebsocketConsumer):
         await get_hub().subscribe(self.match_id, self, self.stream)
         self.subscribed = True
         await self._catch_up(_version(query.get("since", [None])[0]))
-        self.writer = asyncio.create_task(self._write_loop())
+        self._caught_up()
 
     async def disconnect(self, code):
         ws_metrics.disconnected()
@@ -98,18 +103,27 @@ class MatchConsumer(AsyncWebsocketConsumer):
         """Called by the hub for each delta; never blocks. A fan too far behind is dropped."""
         if self.dropped:
             return
-        try:
-            self.queue.put_nowait((version, text))
-        except asyncio.QueueFull:
+        if len(self.pending) >= SEND_BUFFER:
             self.dropped = True
             ws_metrics.slow_disconnect()
             asyncio.get_running_loop().create_task(self._drop())
+            return
+        self._enqueue(version, text)
 
     def notify(self, text: str) -> None:
         """A status message from the hub (updates delayed / current); not versioned."""
-        if not self.dropped:
-            with contextlib.suppress(asyncio.QueueFull):  # a full queue is dropped anyway
-                self.queue.put_nowait((None, text))
+        if not self.dropped and len(self.pending) < SEND_BUFFER:  # a full one is dropped anyway
+            self._enqueue(None, text)
+
+    def _enqueue(self, version: int | None, text: str) -> None:
+        self.pending.append((version, text))
+        if not self.catching_up and (self.writer is None or self.writer.done()):
+            self.writer = asyncio.get_running_loop().create_task(self._write_pending())
+
+    def _caught_up(self) -> None:
+        self.catching_up = False
+        if self.pending:
+            self.writer = asyncio.get_running_loop().create_task(self._write_pending())
 
     async def _drop(self) -> None:
         """Stop feeding a fan that cannot keep up and close it; it will resume with ``since``.
@@ -121,8 +135,7 @@ class MatchConsumer(AsyncWebsocketConsumer):
             self.writer.cancel()
         await get_hub().unsubscribe(self.match_id, self, self.stream)
         self.subscribed = False
-        while not self.queue.empty():
-            self.queue.get_nowait()
+        self.pending.clear()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.close(code=CLOSE_TOO_SLOW), CLOSE_TIMEOUT)
 
@@ -144,9 +157,9 @@ class MatchConsumer(AsyncWebsocketConsumer):
         await self._send(text, "snapshot")
         self.sent_version = version
 
-    async def _write_loop(self) -> None:
-        while True:
-            version, text = await self.queue.get()
+    async def _write_pending(self) -> None:
+        while self.pending:
+            version, text = self.pending.popleft()
             raise_if_cancelled()
             if version is None:
                 await self._send(text, "status")
@@ -179,12 +192,13 @@ class MatchConsumer(AsyncWebsocketConsumer):
             if since is None and message.get("since") is not None:
                 await self._error("'since' must be a version number you received.")
                 return
+            self.catching_up = True
             if self.writer is not None:
                 self.writer.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await self.writer
             await self._catch_up(since)
-            self.writer = asyncio.create_task(self._write_loop())
+            self._caught_up()
         elif kind == "ping":
             await self.send(text_data=json.dumps({"type": "pong", "v": self.sent_version}))
         else:

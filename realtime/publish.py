@@ -10,14 +10,17 @@ from collections import OrderedDict
 
 from channels.layers import get_channel_layer
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.dispatch import receiver
+from redis.exceptions import RedisError
 
-from games.models import match_group_name
+from games.models import Match, match_group_name
 from games.selectors import match_get, match_payload
 from games.signals import action_recorded
 from realtime import page_feed, shards
-from realtime.buffer import buffer_append
+from realtime.buffer import STREAMS, buffer_append, buffer_key
 from realtime.delta import deliveries_changed, delta_message, fan_view
+from realtime.shards import client_for_match
 from scorekeeper.after_response import after_response
 
 DELTA_EVENT = "match.delta"
@@ -141,3 +144,17 @@ def publish_delta(sender, match, entry, before, after, config, **kwargs):
     # briefly down) sees the gap at the next one and resyncs, and the relay republishes. The
     # scorer's answer goes first: fans get the ball the moment after.
     transaction.on_commit(lambda: after_response(send), robust=True)
+
+
+@receiver(post_save, sender=Match, dispatch_uid="realtime.forget_reused_id")
+def forget_what_an_earlier_match_left(sender, instance, created, **kwargs):
+    """A new match starts with nothing in Redis under its id: a database whose ids start again
+    (a test database, a restored dump) must not resume its fans from another match's buffers
+    or kept page."""
+    if created:
+        try:
+            client_for_match(instance.pk).delete(
+                *(buffer_key(instance.pk, stream) for stream in STREAMS),
+                page_feed.latest_key(instance.pk), page_feed.watch_key(instance.pk))
+        except (RedisError, OSError):  # Redis away: the buffers of ids never used expire anyway
+            logger.warning("Could not clear Redis keys for new match %s", instance.pk)

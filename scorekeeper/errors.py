@@ -4,6 +4,7 @@ the JSON endpoints (``/api/``), a plain page elsewhere. A database that cannot b
 
 from __future__ import annotations
 
+import re
 import sys
 
 from django.db import InterfaceError, OperationalError
@@ -57,3 +58,25 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
         return JsonResponse({"error": "CSRF check failed: send the csrftoken cookie's value in "
                              f"an X-CSRFToken header ({reason})."}, status=403)
     return django_csrf_failure(request, reason=reason)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class QueryControlCharactersMiddleware:
+    """A query string whose parameters hold a control character (a NUL, CR, LF…) is refused
+    with a 400 before any view reads it: no such character reaches a query (PostgreSQL refuses
+    a NUL with an error that was a 500) or a header, and nothing a person types holds one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "%" in request.META.get("QUERY_STRING", ""):  # only an escape can carry one
+            for key, values in request.GET.lists():
+                for text in (key, *values):
+                    if found := _CONTROL.search(text):
+                        return _answer(request, 400, (
+                            f"The query parameter {key!r} holds a control character "
+                            f"(U+{ord(found.group()):04X}); remove it."))
+        return self.get_response(request)

@@ -43,6 +43,12 @@ def uvicorn_command(host: str, port: str, app: str = "application") -> list[str]
         "websockets-sansio",
         "--ws-per-message-deflate",
         "false",
+        # A fan whose connection vanished (no close) answers no ping: closed within 40 s, so
+        # it leaves the hub and the connection gauge counts only live sockets.
+        "--ws-ping-interval",
+        "20",
+        "--ws-ping-timeout",
+        "20",
         "--no-access-log",
         # Longer than a load balancer's idle timeout (commonly 60 s), so the server never
         # closes a kept-alive connection just as a client sends on it.

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "scorekeeper.metrics.ResponseMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "scorekeeper.errors.QueryControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

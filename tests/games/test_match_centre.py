@@ -178,8 +178,11 @@ def test_the_match_list_is_one_request_for_every_live_match(client):
     page = client.get("/matches/")
     html = page.content.decode()
     assert html.count('class="badge badge-live"') == 2 and 'option value="cup-2026"' in html
+    assert page["Cache-Control"] == "no-cache"  # the page names who is signed in
     fragment = client.get("/matches/?fragment=1")
     assert fragment.content.decode().startswith('<div id="match-lists">')
+    # The same lists for every fan: a cache in front may answer its polls for a few seconds.
+    assert fragment["Cache-Control"] == "public, max-age=5"
     assert client.get("/matches/?fragment=1",
                       HTTP_IF_NONE_MATCH=fragment["ETag"]).status_code == 304
     match_record_action(match=friendly, action={"kind": "delivery", "runs": 3})
