@@ -16,13 +16,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from events.models import ClientBatch, Event
+from scorekeeper.jsonbody import has_nul
 
 MAX_BATCH = 100
 MAX_PAYLOAD_BYTES = 8 * 1024
 EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_.]{1,63}$")
+# The one list of domain event types: written only by this app's receivers (source "domain"),
+# never accepted from a client, and the only ones other apps may claim (domain_events_claim).
 DOMAIN_TYPES = frozenset({
     "match_started", "delivery_recorded", "delivery_undone", "delivery_corrected",
-    "innings_completed", "match_completed",
+    "innings_completed", "match_completed", "players_merged",
 })
 # "Not absurd": a client clock may be a little fast, or an app may flush a day-old queue.
 MAX_FUTURE = timedelta(hours=24)
@@ -60,6 +63,9 @@ def _validate_item(item, now: datetime) -> tuple[ClientEvent | None, list[str]]:
         problems.append("payload must be a JSON object")
     elif len(json.dumps(payload, separators=(",", ":")).encode()) > MAX_PAYLOAD_BYTES:
         problems.append(f"payload is larger than {MAX_PAYLOAD_BYTES} bytes")
+    elif has_nul(payload):
+        problems.append("payload holds a NUL character (\\u0000), which cannot be stored; "
+                        "remove it")
     occurred = item.get("occurred_at")
     try:
         occurred_at = parse_datetime(occurred) if isinstance(occurred, str) else None
@@ -142,3 +148,44 @@ def domain_events_record(*, match_id: int | None, actor: str,
         cursor.execute(
             f"INSERT INTO {Event._meta.db_table} (event_type, source, actor, match_id, payload,"
             f" occurred_at) VALUES {rows}", params)
+
+
+_CLAIM_SQL = f"""
+SELECT id, received_at, match_id FROM {Event._meta.db_table}
+WHERE source = %s AND event_type = ANY(%s) AND processed_at IS NULL
+ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"""
+
+
+@dataclass(frozen=True)
+class ClaimedEvents:
+    """Unprocessed domain events held (row-locked) by the caller's transaction."""
+
+    keys: list[tuple[int, datetime]]  # (id, received_at): the partitioned table's key
+    match_ids: list[int]
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def domain_events_claim(*, types, batch: int) -> ClaimedEvents:
+    """Lock up to ``batch`` unprocessed domain events of ``types`` (oldest first, skipping rows
+    another worker holds), inside the caller's transaction. Only events this app recorded from
+    the domain count: a client's post of the same type is never claimed."""
+    unknown = set(types) - DOMAIN_TYPES
+    if unknown:
+        raise ValueError(f"Not domain event types: {sorted(unknown)}")
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, [Event.Source.DOMAIN, list(types), batch])
+        rows = cursor.fetchall()
+    return ClaimedEvents(keys=[(row[0], row[1]) for row in rows],
+                         match_ids=sorted({row[2] for row in rows if row[2]}))
+
+
+def domain_events_mark_processed(claimed: ClaimedEvents) -> None:
+    """Mark claimed events processed, in the transaction that claimed them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Event._meta.db_table} SET processed_at = now() "
+            "WHERE (id, received_at) IN (SELECT * FROM unnest(%s::bigint[], "
+            "%s::timestamptz[]))",
+            [[key[0] for key in claimed.keys], [key[1] for key in claimed.keys]])

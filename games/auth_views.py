@@ -9,10 +9,12 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import UserCreationForm
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from scorekeeper.lookalike import first_letters, skeleton
 from scorekeeper.ratelimit import TokenBucket
 
 
@@ -59,6 +61,34 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ["username", "email"]
+
+    def clean_email(self):
+        """One account an address (whatever its case): a reset link goes to one account."""
+        email = self.cleaned_data["email"]
+        if get_user_model().objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError("An account already uses this e-mail address; sign in "
+                                        "or reset its password.")
+        return email
+
+    def clean_username(self):
+        """A name that reads like someone else's ('ALICE'; 'alice' with a Cyrillic or a
+        full-width a) is refused, so nobody can pass for another scorer."""
+        username = super().clean_username()  # None: Django found the same name in any case
+        if username and username_looks_taken(username):
+            raise forms.ValidationError("A user with a name that looks the same already "
+                                        "exists; choose another.")
+        return username
+
+
+def username_looks_taken(username: str) -> bool:
+    """Whether an account's name has the same skeleton (scorekeeper/lookalike.py); only names
+    that may start like it are read."""
+    target = skeleton(username)
+    starts = Q()
+    for letter in first_letters(username):
+        starts |= Q(username__istartswith=letter)
+    candidates = get_user_model().objects.filter(starts).values_list("username", flat=True)
+    return any(skeleton(name) == target for name in candidates.iterator())
 
 
 @require_http_methods(["GET", "POST"])

@@ -3,6 +3,8 @@ a tournament and a team's squad."""
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import ProhibitNullCharactersValidator
@@ -31,6 +33,23 @@ OVERRIDES = ("overs", "balls_per_over", "bowler_max_overs", "innings_per_side",
 
 def _names(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# What a name may not hold: characters XML 1.0 forbids (the share image and exports are XML),
+# other C0/C1 controls, noncharacters, and the bidirectional overrides and isolates that make a
+# name read differently from what it is.
+_NOT_IN_A_NAME = re.compile(
+    "[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\u202a-\u202e\u2066-\u2069]")
+
+
+def printable_name(value: str) -> None:
+    """A validator for names (teams, players, tournaments, venues)."""
+    found = _NOT_IN_A_NAME.search(value or "")
+    if found:
+        raise forms.ValidationError(
+            f"This holds a character that cannot be shown (U+{ord(found.group()):04X}); "
+            "type the name again without it.")
 
 
 class ScorersField(forms.CharField):
@@ -67,6 +86,7 @@ class XIField(forms.Field):
             raise forms.ValidationError("Enter the playing XI, in batting order.")
         for row in rows:
             ProhibitNullCharactersValidator()(row)
+            printable_name(row)
         return rows
 
 
@@ -74,11 +94,11 @@ class MatchSetupForm(forms.Form):
     tournament = forms.ModelChoiceField(Tournament.objects.none(), required=False,
                                         empty_label="None — a friendly",
                                         help_text="Only tournaments you organise.")
-    team_a = forms.CharField(label="Home side", max_length=120)
-    team_b = forms.CharField(label="Away side", max_length=120)
+    team_a = forms.CharField(label="Home side", max_length=120, validators=[printable_name])
+    team_b = forms.CharField(label="Away side", max_length=120, validators=[printable_name])
     format = forms.ChoiceField(choices=FORMATS, initial="club_t20")
-    venue = forms.CharField(max_length=200, required=False)
-    stage = forms.CharField(max_length=40, required=False,
+    venue = forms.CharField(max_length=200, required=False, validators=[printable_name])
+    stage = forms.CharField(max_length=40, required=False, validators=[printable_name],
                             help_text="Final, semi-final…; empty for a league or group match.")
     start_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     players_per_side = forms.IntegerField(min_value=2, max_value=15, initial=11)
@@ -173,10 +193,18 @@ class TournamentForm(forms.ModelForm):
         model = Tournament
         fields = ["name", "season", "points_win", "points_tie", "points_no_result"]
 
+    def clean_name(self):
+        printable_name(self.cleaned_data["name"])
+        return self.cleaned_data["name"]
+
+    def clean_season(self):
+        printable_name(self.cleaned_data["season"])
+        return self.cleaned_data["season"]
+
 
 class SquadForm(forms.Form):
-    name = forms.CharField(max_length=120, label="Team name")
-    short_name = forms.CharField(max_length=10, required=False)
+    name = forms.CharField(max_length=120, label="Team name", validators=[printable_name])
+    short_name = forms.CharField(max_length=10, required=False, validators=[printable_name])
     squad = forms.CharField(widget=forms.Textarea(attrs={"rows": 16}), required=False,
                             help_text="One player per line. A name already in the squad keeps "
                                       "its player (and their records); a new name adds one.")
@@ -185,6 +213,8 @@ class SquadForm(forms.Form):
 
     def clean_squad(self):
         names = _names(self.cleaned_data["squad"])
+        for name in names:
+            printable_name(name)
         if len({n.casefold() for n in names}) != len(names):
             raise forms.ValidationError("A name appears twice; add an initial to tell them "
                                         "apart.")

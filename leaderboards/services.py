@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 
+from events.services import domain_events_claim, domain_events_mark_processed
 from games.models import Match
 from leaderboards import aggregate
 from leaderboards import cache as board_cache
@@ -31,10 +32,6 @@ LEADERBOARD_EVENTS = ("match_completed", "delivery_corrected", "delivery_undone"
 KINDS = ("team", "batting", "bowling")
 _CONTRIBUTIONS = {"team": MatchTeam, "batting": MatchBatting, "bowling": MatchBowling}
 
-_CLAIM_SQL = """
-SELECT id, received_at, match_id FROM events_event
-WHERE event_type = ANY(%s) AND processed_at IS NULL
-ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED"""
 
 
 def _season(match: Match) -> str:
@@ -193,21 +190,13 @@ def leaderboards_process_events(*, batch: int = 200) -> int:
     processed = 0
     while True:
         with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(_CLAIM_SQL, [list(LEADERBOARD_EVENTS), batch])
-                claimed = cursor.fetchall()
+            claimed = domain_events_claim(types=LEADERBOARD_EVENTS, batch=batch)
             if not claimed:
                 break
-            match_ids = sorted({match_id for _, _, match_id in claimed if match_id})
-            touched = _replace_contributions(match_ids)
+            touched = _replace_contributions(claimed.match_ids)
             _recompute({s: k for s, k in touched.items() if s.startswith("t:")})
             _mark_dirty({s: k for s, k in touched.items() if not s.startswith("t:")})
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "UPDATE events_event SET processed_at = now() "
-                    "WHERE (id, received_at) IN (SELECT * FROM unnest(%s::bigint[], "
-                    "%s::timestamptz[]))",
-                    [[row[0] for row in claimed], [row[1] for row in claimed]])
+            domain_events_mark_processed(claimed)
         processed += len(claimed)
         if len(claimed) < batch:
             break

@@ -112,6 +112,8 @@ def _commands(args, var: Path, web_ports: list[int], realtime_ports: list[int]) 
 
 def _start(args, var: Path, urls: dict) -> Supervisor:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorekeeper.settings.local")
+    # The balancer is this machine's HAProxy: only its (loopback) connections name a client.
+    os.environ.setdefault("FORWARDED_ALLOW_IPS", "127.0.0.1")
     os.environ.update(DATABASE_URL=urls["database"], DATABASE_REPLICA_URL=urls["replica"],
                       REDIS_URL=urls["redis"],
                       REALTIME_REDIS_URLS=f"{urls['redis']},{urls['realtime_redis']}")

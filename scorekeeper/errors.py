@@ -31,14 +31,18 @@ def _database_unreachable(error: BaseException | None) -> bool:
     return isinstance(error, (OperationalError, InterfaceError))
 
 
+def _unavailable(request: HttpRequest) -> HttpResponse:
+    response = _answer(request, 503, "The database is unavailable for a moment; nothing was "
+                       f"recorded. Try again in {RETRY_AFTER_SECONDS} seconds.")
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: called inside the failed request's exception handling."""
     error = sys.exc_info()[1]
     if _database_unreachable(error):
-        response = _answer(request, 503, "The database is unavailable for a moment; nothing was "
-                           f"recorded. Try again in {RETRY_AFTER_SECONDS} seconds.")
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return _unavailable(request)
     if wants_json(request):
         return JsonResponse({"error": "Something went wrong on our side; it has been logged."},
                             status=500)
@@ -80,3 +84,20 @@ class QueryControlCharactersMiddleware:
                             f"The query parameter {key!r} holds a control character "
                             f"(U+{ord(found.group()):04X}); remove it."))
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that cannot reach the database answers 503 with Retry-After whatever DEBUG is:
+    under DEBUG Django would show its debug page (a 500) instead of calling handler500, so
+    ``make run`` degraded otherwise than production does."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if _database_unreachable(exception):
+            return _unavailable(request)
+        return None

@@ -49,7 +49,15 @@ def uvicorn_command(host: str, port: str, app: str = "application") -> list[str]
         "20",
         "--ws-ping-timeout",
         "20",
+        # A fan sends only {"type": "resync"|"ping"}: a bigger frame is closed (1009) before
+        # it is read whole or parsed.
+        "--ws-max-size",
+        "4096",
         "--no-access-log",
+        # The proxies whose X-Forwarded-For names the client (none unless told: make run has
+        # none; the cluster and deployments name their balancers' addresses or networks).
+        "--forwarded-allow-ips",
+        os.environ.get("FORWARDED_ALLOW_IPS", ""),
         # Longer than a load balancer's idle timeout (commonly 60 s), so the server never
         # closes a kept-alive connection just as a client sends on it.
         "--timeout-keep-alive",

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import secrets
+import time
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connections
 from django.http import HttpRequest, JsonResponse
@@ -29,6 +32,7 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
 from scorekeeper.models import ApiToken
+from scorekeeper.ratelimit import TokenBucket
 from scorekeeper.sessions import user_columns
 
 TOKEN_PREFIX = "sk_"
@@ -76,6 +80,38 @@ def user_for_token(raw: str):
 
 
 _CSRF = CsrfViewMiddleware(lambda request: None)
+logger = logging.getLogger(__name__)
+_BURST_LOGGED_FOR = 60.0  # seconds: one log line per address per minute of failed tokens
+_burst_logged: dict[str, float] = {}
+
+
+@functools.cache
+def _failures(per_minute: int) -> TokenBucket:
+    return TokenBucket(name="token-failures", per_minute=per_minute)
+
+
+def _refused(request: HttpRequest) -> JsonResponse:
+    """A bad token: 401, or 429 with Retry-After once an address has failed
+    TOKEN_FAILURES_PER_MINUTE times. Neither is logged per request (a guesser would write the
+    log): one line when an address's burst of failures starts."""
+    address = request.META.get("REMOTE_ADDR", "unknown")
+    decision = _failures(settings.TOKEN_FAILURES_PER_MINUTE).take(address)
+    if decision.allowed:
+        response = JsonResponse({"error": "The API token is not valid: it may have been "
+                                 "revoked or mistyped. Send 'Authorization: Bearer <token>' "
+                                 "with a token from your account's API tokens page."},
+                                status=401)
+    else:
+        now = time.monotonic()
+        if now - _burst_logged.get(address, -_BURST_LOGGED_FOR) >= _BURST_LOGGED_FOR:
+            _burst_logged[address] = now
+            logger.warning("Too many bad API tokens from %s: refusing its token requests for "
+                           "%s s", address, decision.retry_after)
+        response = JsonResponse({"error": f"Too many bad API tokens from your address: wait "
+                                 f"{decision.retry_after} s before trying again."}, status=429)
+        response["Retry-After"] = str(max(1, decision.retry_after))
+    response._has_been_logged = True  # not django.request's line per response
+    return response
 
 
 def token_or_session(view):
@@ -92,10 +128,7 @@ def token_or_session(view):
             scheme, _, raw = header.partition(" ")
             user = user_for_token(raw.strip()) if scheme.lower() == "bearer" else None
             if user is None:
-                return JsonResponse({"error": "The API token is not valid: it may have been "
-                                     "revoked or mistyped. Send 'Authorization: Bearer <token>' "
-                                     "with a token from your account's API tokens page."},
-                                    status=401)
+                return _refused(request)
             request.user = user
         else:
             refused = _CSRF.process_view(request, None, (), {})

@@ -29,9 +29,10 @@ from scorekeeper.roles import FEED_PATH, NOT_HERE_WEB  # noqa: E402
 _REFUSAL = json.dumps({"error": NOT_HERE_WEB}).encode()
 
 
-# Uvicorn's own reading of FORWARDED_ALLOW_IPS (addresses, networks, "*"), so both roles
-# agree on who the client is.
-_PROXIES = _TrustedHosts(os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"))
+# Uvicorn's own reading of FORWARDED_ALLOW_IPS (addresses and networks), so both roles agree on
+# who the client is: the right-most address the trusted proxies did not add. Unset, no proxy
+# is trusted (make run has none): a client's own X-Forwarded-For changes nothing.
+_PROXIES = _TrustedHosts(os.environ.get("FORWARDED_ALLOW_IPS", ""))
 
 
 def web_application(environ, start_response):

@@ -63,6 +63,7 @@ MIDDLEWARE = [
     # ASGI, each process_request/process_response a hop of its own (~14 per request). A static
     # file now passes the (lazy) session and auth middleware first, which costs next to nothing.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "scorekeeper.errors.DatabaseUnavailableMiddleware",
 ]
 
 TEMPLATES = [
@@ -189,6 +190,16 @@ AUTHENTICATION_BACKENDS = ["scorekeeper.auth.PoolFriendlyModelBackend"]
 # process, or a load balancer routing by path); an origin (https://live.example.org) or just a
 # port (":8001": the page's host on that port, as `make run` sets it) when the realtime
 # processes are reached apart.
+# Sign-up is open: a password like "1" or "password" is refused (the sign-up, reset and change
+# forms use these).
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
 REALTIME_URL = env("REALTIME_URL", default="").rstrip("/")
 # Open WebSockets one client address may hold on one realtime process (a stadium's shared
 # address holds many fans; one client alone must not take every file descriptor).
@@ -235,3 +246,5 @@ EVENTS_ARCHIVE_DIR = env("EVENTS_ARCHIVE_DIR", default=str(BASE_DIR / "var" / "a
 # Login attempts per minute per address (a load test from one host raises it on its stack).
 LOGIN_RATE_LIMIT_PER_MINUTE = env.int("LOGIN_RATE_LIMIT_PER_MINUTE", default=10)
 EVENTS_RATE_LIMIT_PER_MINUTE = env.int("EVENTS_RATE_LIMIT_PER_MINUTE", default=200)
+# Bad API tokens one address may send a minute before its token requests get 429.
+TOKEN_FAILURES_PER_MINUTE = env.int("TOKEN_FAILURES_PER_MINUTE", default=20)

@@ -29,6 +29,13 @@ if (
         "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
+# Only the balancers' own addresses may say who the client is; "*" would let any client that
+# reaches a process name itself (the operators' loopback, past every per-address limit).
+if "*" in os.environ.get("FORWARDED_ALLOW_IPS", ""):
+    raise ImproperlyConfigured(
+        "FORWARDED_ALLOW_IPS must name the load balancers' addresses or networks "
+        "(e.g. 10.0.0.0/8 for the ingress pods), not '*'.")
+
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

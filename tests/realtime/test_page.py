@@ -9,6 +9,7 @@ import json
 import random
 
 import pytest
+import websockets
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 from hypothesis import given, settings
@@ -223,3 +224,36 @@ async def test_one_address_cannot_hold_more_sockets_than_its_cap(settings):
     assert (await replacement.receive_json_from(timeout=10))["type"] == "page"
     for fan in (*fans[1:], replacement):
         await fan.disconnect()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_real_server_closes_oversized_frames_and_answers_bad_ones():
+    """On the real Uvicorn: a frame bigger than a fan ever sends is closed with 1009 before it
+    is parsed; a malformed one gets an error frame; other fans are not disturbed."""
+    import websockets.sync.client as ws_client
+
+    from scorekeeper.embedded import _free_port
+    from tests.servers import child_env, start_server, stop_server
+
+    match = make_match()
+    match_record_action(match=match, action=start_action(match))
+    port = _free_port()
+    server = start_server(port, child_env())
+    url = f"ws://127.0.0.1:{port}/ws/matches/{match.pk}/?stream=page"
+    try:
+        with ws_client.connect(url, origin="http://127.0.0.1") as calm, \
+                ws_client.connect(url, origin="http://127.0.0.1") as rude:
+            calm.recv(timeout=10)
+            rude.recv(timeout=10)
+            rude.send("{not json")
+            assert json.loads(rude.recv(timeout=5))["type"] == "error"
+            rude.send(b"\x00\xff")
+            assert json.loads(rude.recv(timeout=5))["type"] == "error"
+            rude.send("x" * 10_000)
+            with pytest.raises(websockets.ConnectionClosed) as closed:
+                rude.recv(timeout=5)
+            assert closed.value.rcvd.code == 1009
+            calm.send(json.dumps({"type": "ping"}))
+            assert json.loads(calm.recv(timeout=5))["type"] == "pong"
+    finally:
+        stop_server(server)

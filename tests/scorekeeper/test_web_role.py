@@ -31,10 +31,25 @@ def _get(url: str, headers: dict | None = None) -> tuple[int, dict]:
 
 @pytest.fixture
 def web_role():
+    """Behind a (loopback) balancer: FORWARDED_ALLOW_IPS names it."""
     port = _free_port()
-    server = start_server(port, child_env(), command=gunicorn_command("127.0.0.1", str(port)))
+    server = start_server(port, child_env(FORWARDED_ALLOW_IPS="127.0.0.1"),
+                          command=gunicorn_command("127.0.0.1", str(port)))
     yield f"http://127.0.0.1:{port}"
     stop_server(server)
+
+
+def test_with_no_proxy_named_a_clients_forwarded_for_changes_nothing():
+    """make run has no balancer and names none: a client that sends X-Forwarded-For is still
+    the address it connects from (here the operators' loopback, which sees the details)."""
+    port = _free_port()
+    server = start_server(port, child_env(), command=gunicorn_command("127.0.0.1", str(port)))
+    try:
+        for spoof in ("203.0.113.9", "127.0.0.1", "203.0.113.9, 127.0.0.1"):
+            _, body = _get(f"http://127.0.0.1:{port}/readyz", {"X-Forwarded-For": spoof})
+            assert "checks" in body, spoof
+    finally:
+        stop_server(server)
 
 
 def test_a_scorer_scores_through_the_web_role(web_role):
@@ -80,3 +95,67 @@ def test_readiness_is_refreshed_in_the_background(web_role):
     assert first["status"] in ("ok", "degraded") and first["checks"]["database"]["status"] == "ok"
     wait_until(lambda: _get(f"{web_role}/readyz")[1]["checks"] != first["checks"], timeout=20,
                what="a newer readiness report")
+
+
+def _outside_address() -> str:
+    """This machine's address on its network (not the loopback): where an outside client
+    comes from when it connects to it."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("198.51.100.1", 9))  # a documentation address: no packet is sent
+        return probe.getsockname()[0]
+
+
+def test_a_spoofed_forwarded_for_from_outside_is_replaced_at_the_real_haproxy(tmp_path):
+    """An outside client (this machine's network address, not the loopback) sends the headers
+    an attacker would through the real HAProxy in front of the web role: it is never taken for
+    the operators' loopback, never for the address it names, and its own address is what the
+    web role's per-address limits see."""
+    from scorekeeper.cluster import haproxy_config
+    from tests.servers import stop_server as stop
+
+    outside = _outside_address()
+    assert not outside.startswith("127.")
+    web_port, edge_port, stats_port = _free_port(), _free_port(), _free_port()
+    web = start_server(web_port, child_env(FORWARDED_ALLOW_IPS="127.0.0.1"),
+                       command=gunicorn_command("127.0.0.1", str(web_port)))
+    config = tmp_path / "haproxy.cfg"
+    config.write_text(haproxy_config(bind=f"{outside}:{edge_port}",
+                                     stats_bind=f"127.0.0.1:{stats_port}", web=[web_port],
+                                     realtime=[web_port]))
+    import subprocess
+
+    log = (tmp_path / "haproxy.log").open("w")
+    edge = subprocess.Popen(["/usr/sbin/haproxy", "-f", str(config), "-db"], stdout=log,
+                            stderr=subprocess.STDOUT)
+    try:
+        base = f"http://{outside}:{edge_port}"
+        site = {"Host": "127.0.0.1"}  # a name ALLOWED_HOSTS has (the test settings' own)
+
+        def through_haproxy():  # 503 (HAProxy's own page) until its check finds the server UP
+            try:
+                with urllib.request.urlopen(urllib.request.Request(f"{base}/healthz",
+                                                                   headers=site),
+                                            timeout=5) as response:
+                    return response.status == 200
+            except urllib.error.HTTPError:
+                return False
+
+        try:
+            wait_until(through_haproxy, 30, "the web role UP behind HAProxy")
+        except AssertionError:
+            log.flush()
+            raise AssertionError((tmp_path / "haproxy.log").read_text()[-2000:]) from None
+        for spoof in ("127.0.0.1", "127.0.0.1, 127.0.0.1", "::1", f"{outside}, 127.0.0.1"):
+            status, body = _get(f"{base}/readyz", {**site, "X-Forwarded-For": spoof})
+            assert set(body) == {"status"}, (spoof, body)  # not an operator
+            status, body = _get(f"{base}/api/health/pool", {**site, "X-Forwarded-For": spoof})
+            assert status == 403 and "Operators only" in body["error"], spoof
+        # Direct, from the loopback, the web role's own operators see the details.
+        assert "checks" in _get(f"http://127.0.0.1:{web_port}/readyz")[1]
+    finally:
+        edge.terminate()
+        edge.wait(timeout=10)
+        log.close()
+        stop(web)
