@@ -80,6 +80,8 @@ def _line(label: str, matches: int, sizes: list[int], snapshots: list[int], page
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--per-kind", type=int, default=4, help="matches of each kind")
+    parser.add_argument("--kinds", default="", help="comma-separated kinds (T20, one-day, Test; "
+                                                    "default all)")
     args = parser.parse_args()
 
     import django
@@ -95,7 +97,10 @@ def main() -> None:
           f"{'snapshot':>8} | {'median':>6} {'p95':>6} {'max':>6} {'page':>8} | {'p50':>6} "
           f"{'p95':>6}  (bytes)")
     totals = [[] for _ in range(5)]
+    chosen = [k for k in args.kinds.split(",") if k]
     for kind, matches in _files().items():
+        if chosen and kind not in chosen:
+            continue
         columns = [[] for _ in range(5)]
         for data in matches[:args.per_kind]:
             deltas, snapshot, pages, page_snapshot, build = _replay(data)
