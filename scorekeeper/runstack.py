@@ -169,7 +169,8 @@ def main() -> int:
     prepare_multiprocess_dir(var_dir / "prometheus")  # /metrics reports every server process
     # Fans' pages take the feed from the realtime process: the page's host, its port.
     os.environ.setdefault("REALTIME_URL", f":{REALTIME_PORT}")
-    # Gunicorn's processes, one a core, as production runs them.
+    # One process a core, as production runs them: Gunicorn's (web) and Uvicorn's (realtime)
+    # worker counts both read WEB_CONCURRENCY.
     os.environ.setdefault("WEB_CONCURRENCY", str(os.cpu_count() or 1))
 
     # Each child takes its own lease on the embedded servers when it loads the settings.
