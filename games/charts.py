@@ -45,7 +45,7 @@ def _over_ticks(overs: int) -> list[dict]:
 def worm(stories: list, balls_per_over: int, max_overs: int | None) -> dict | None:
     if not any(len(s.worm) > 1 for s in stories):
         return None
-    overs = max([max_overs or 0] + [math.ceil(s.worm[-1][0] / balls_per_over) for s in stories])
+    overs = _axis_overs(max_overs, [math.ceil(s.worm[-1][0] / balls_per_over) for s in stories])
     # At least a run a ball in a limited-overs match: the scale (and every point) moves only
     # when a side outscores it, not every few runs.
     top, step = _ceiling(max([s.worm[-1][1] for s in stories] + [balls_per_over *
@@ -59,6 +59,20 @@ def worm(stories: list, balls_per_over: int, max_overs: int | None) -> dict | No
                    "runs": s.worm[-1][1]}
                   for i, s in enumerate(stories)],
     }
+
+
+UNLIMITED_AXIS_STEP = 20  # overs: an unlimited innings' axis grows by this much at a time
+
+
+def _axis_overs(max_overs: int | None, played: list[int]) -> int:
+    """The overs axis: the innings' quota; without one (a Test), what was played rounded up to
+    the next 20 overs, so the scale — and every point drawn on it — moves every 20 overs, not
+    every over (the page's live updates then send one over's points, not the whole chart)."""
+    longest = max(played, default=0)
+    if max_overs:
+        return max(max_overs, longest)
+    step = UNLIMITED_AXIS_STEP
+    return max(step, math.ceil(longest / step) * step)
 
 
 def _done(story):
@@ -86,7 +100,7 @@ def _worm_segments(worm: list[tuple[int, int]], balls_per_over: int, balls: int,
 def manhattan(stories: list, max_overs: int | None) -> dict | None:
     if not any(s.overs for s in stories):
         return None
-    overs = max([max_overs or 0] + [len(s.overs) for s in stories])
+    overs = _axis_overs(max_overs, [len(s.overs) for s in stories])
     top, step = _ceiling(max(o["runs"] for s in stories for o in s.overs))
     slot = (WIDTH - LEFT - RIGHT) / overs
     width = max(1.0, slot * 0.8 / len(stories))
@@ -113,7 +127,7 @@ def run_rate(stories: list, max_overs: int | None) -> dict | None:
     stories = [_done(s) for s in stories]
     if not any(s.overs for s in stories):
         return None
-    overs = max([max_overs or 0] + [len(s.overs) for s in stories])
+    overs = _axis_overs(max_overs, [len(s.overs) for s in stories])
     top, step = _ceiling(max(o["rate"] for s in stories for o in s.overs), steps=(2, 4, 5, 10))
     return {
         "frame": FRAME, "grid": _grid(top, step), "ticks": _over_ticks(overs),
