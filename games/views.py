@@ -71,7 +71,7 @@ def _match(match_id: int) -> Match:
         raise Http404(f"There is no match {match_id}.") from error
 
 
-def _centre_etag(request: HttpRequest, match_id: int, *args) -> str | None:
+def _centre_etag(request: HttpRequest, match_id: int) -> str | None:
     seq = match_seq(match_id=match_id)
     return None if seq is None else f'"c{match_id}-{seq}"'
 

@@ -19,6 +19,7 @@ from django.conf import settings
 from redis.exceptions import RedisError
 
 from games.models import match_group_name
+from realtime.buffer import STREAMS
 from realtime.page_feed import WATCH_RENEW, WATCH_TTL, watch_key
 from realtime.shards import url_for_group
 from realtime.snapshots import stream_snapshot
@@ -59,7 +60,6 @@ class MatchHub:
         self.layer = get_channel_layer()
         # Local fans by (match, stream): "delta" (JSON deltas) or "page" (the centre's page).
         self.fans: dict[tuple[int, str], set[Fan]] = {}
-        self.groups: dict[int, int] = {}  # matches joined: how many streams have fans
         self.channel: str | None = None
         self._task: asyncio.Task | None = None
         self._watch: asyncio.Task | None = None
@@ -76,12 +76,11 @@ class MatchHub:
                 self._watch = asyncio.create_task(self._watch_redis())
             fans = self.fans.get((match_id, stream))
             if fans is None:
-                fans = self.fans[(match_id, stream)] = set()
                 if stream == "page":
                     await self._mark_watched([match_id])
-                if not self.groups.get(match_id):
+                if not self._joined(match_id):  # one group a match, whatever its streams
                     await self.layer.group_add(match_group_name(match_id), self.channel)
-                self.groups[match_id] = self.groups.get(match_id, 0) + 1
+                fans = self.fans[(match_id, stream)] = set()
             fans.add(fan)
 
     async def unsubscribe(self, match_id: int, fan: Fan, stream: str = "delta") -> None:
@@ -92,11 +91,13 @@ class MatchHub:
             fans.discard(fan)
             if not fans:
                 del self.fans[(match_id, stream)]
-                self.groups[match_id] -= 1
-                if not self.groups[match_id]:
-                    del self.groups[match_id]
+                if not self._joined(match_id):
                     with contextlib.suppress(Exception):  # the layer may be gone at shutdown
                         await self.layer.group_discard(match_group_name(match_id), self.channel)
+
+    def _joined(self, match_id: int) -> bool:
+        """Whether any stream of the match has fans here (its group is joined)."""
+        return any((match_id, stream) in self.fans for stream in STREAMS)
 
     async def _mark_watched(self, match_ids) -> None:
         """Tell publishers these matches' pages have fans here (realtime/page_feed.py)."""

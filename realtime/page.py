@@ -118,14 +118,9 @@ class Page:
 
     def shape(self, key: str) -> str:
         """The element's content with each keyed child stood in for by its key."""
-        node = self.nodes[key]
-        parts, at = [], node.inner
-        for child in map(self.nodes.__getitem__, node.children):
-            parts.append(self.html[at:child.start])
-            parts.append(f"\0{child.key}\0")
-            at = child.end
-        parts.append(self.html[at:self._content_end(node)])
-        return "".join(parts)
+        segments = self.segments(key)
+        return segments[0] + "".join(f"\0{child}\0{segment}" for child, segment in zip(
+            self.nodes[key].children, segments[1:], strict=True))
 
     def segments(self, key: str) -> list[str]:
         """The content around and between the keyed children: [before the first, between each

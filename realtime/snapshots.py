@@ -10,7 +10,7 @@ from channels.db import database_sync_to_async
 from redis.exceptions import RedisError
 
 from games.models import Match
-from games.selectors import match_get_for_fans, match_payload
+from games.selectors import match_get_for_fans, match_payload, match_seq
 from realtime import page_feed
 from realtime.buffer import buffer_newest, buffer_since
 from realtime.delta import fan_view, snapshot_message
@@ -77,7 +77,7 @@ def page_snapshot(match_id: int) -> tuple[int, str]:
     newest = buffer_newest(match_id, "delta")
     if kept is not None and newest is not None and kept[0] >= newest:
         return kept[0], page_feed.page_message(*kept)
-    current = Match.objects.filter(pk=match_id).values_list("seq", flat=True).first()
+    current = match_seq(match_id=match_id)
     if current is None:
         raise Match.DoesNotExist(match_id)
     if kept is None or kept[0] != current:

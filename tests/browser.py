@@ -41,3 +41,29 @@ def served_chromium(env: dict | None = None):
                 browser.close()
     finally:
         stop_server(server)
+
+
+def record_in_thread(match, action: dict) -> None:
+    """Record an action as a request handler would: in another thread (Playwright's sync API
+    runs an event loop in this one, where the ORM and the after-commit publish cannot run).
+    ``match`` is left with the state recorded."""
+    import threading
+
+    from django.db import connection
+
+    from games.services import match_record_action
+
+    errors = []
+
+    def run():
+        try:
+            match_record_action(match=match, action=action)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join(timeout=30)
+    assert not errors, errors

@@ -1,37 +1,15 @@
 """A real browser (Playwright driving Debian's Chromium) watches the fan page update live, and
 catch up after its connection is cut (the server process killed) and restored."""
 
-import threading
 
 import pytest
 
 from games.services import match_record_action
-from tests.browser import ARTIFACTS, launch_chromium
+from tests.browser import ARTIFACTS, launch_chromium, record_in_thread
 from tests.games.factories import make_match, start_action
 from tests.servers import child_env, start_server, stop_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
-
-
-def _score(match, action: dict) -> None:
-    """Record like a request handler would: in another thread (Playwright's sync API runs an
-    event loop in this one, where the after-commit publish could not run)."""
-    from django.db import connection
-
-    errors = []
-
-    def run():
-        try:
-            match_record_action(match=match, action=action)
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=30)
-    assert not errors, errors
 
 
 def test_fan_page_updates_live_and_catches_up_after_a_cut():
@@ -53,14 +31,14 @@ def test_fan_page_updates_live_and_catches_up_after_a_cut():
             score = page.locator(".innings-lines .big").first
             expect(score).to_have_text("0/0")
 
-            _score(match, {"kind": "delivery", "runs": 4, "boundary": True})
+            record_in_thread(match, {"kind": "delivery", "runs": 4, "boundary": True})
             expect(score).to_have_text("4/0", timeout=10_000)  # no reload
             page.screenshot(path=str(ARTIFACTS / "fan-page-live-360.png"), full_page=True)
 
             stop_server(server)  # cut the connection
             expect(page.locator("#conn")).to_have_text("reconnecting…", timeout=10_000)
-            _score(match, {"kind": "delivery", "runs": 1})
-            _score(match, {"kind": "delivery", "runs": 0, "wickets": [
+            record_in_thread(match, {"kind": "delivery", "runs": 1})
+            record_in_thread(match, {"kind": "delivery", "runs": 0, "wickets": [
                 {"kind": "bowled", "player_out": match.a_ids[1]}]})
             server = start_server(port, env)  # restore it: the page resumes with ?since=
             expect(page.locator("#conn")).to_have_text("live", timeout=30_000)
