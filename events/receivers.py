@@ -7,7 +7,7 @@ from django.dispatch import receiver
 
 from events.services import domain_events_record
 from games.engine.scorecard import innings_summary, scorecard
-from games.signals import action_recorded, players_merged
+from games.signals import action_recorded, players_merged, teams_linked
 from scorekeeper.metrics import events_ingested
 
 ENDED = ("completed", "abandoned")
@@ -63,3 +63,10 @@ def record_players_merged(sender, keep, match_ids, **kwargs):
     for match_id in match_ids:  # one per match: the boards recompute each one's contribution
         domain_events_record(match_id=match_id, actor="system",
                              events=[("players_merged", {"keep": keep.pk})])
+
+
+@receiver(teams_linked, dispatch_uid="events.teams_linked")
+def record_teams_linked(sender, team, match_ids, **kwargs):
+    for match_id in match_ids:  # the friendlies become official: their boards recompute
+        domain_events_record(match_id=match_id, actor="system",
+                             events=[("teams_linked", {"team": team.pk})])

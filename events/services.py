@@ -25,7 +25,7 @@ EVENT_TYPE = re.compile(r"^[a-z][a-z0-9_.]{1,63}$")
 # never accepted from a client, and the only ones other apps may claim (domain_events_claim).
 DOMAIN_TYPES = frozenset({
     "match_started", "delivery_recorded", "delivery_undone", "delivery_corrected",
-    "innings_completed", "match_completed", "players_merged",
+    "innings_completed", "match_completed", "players_merged", "teams_linked",
 })
 # "Not absurd": a client clock may be a little fast, or an app may flush a day-old queue.
 MAX_FUTURE = timedelta(hours=24)

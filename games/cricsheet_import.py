@@ -26,6 +26,8 @@ from games.engine import IllegalAction
 from games.models import Match, Player, PlayerAlias, PlayingConditions, Team, Tournament
 from games.selectors import playing_conditions_in_force
 from games.services import match_create, match_record_action, match_record_log
+from games.setup import players_by_names
+from games.teams import team_for_side
 
 EXACT, WARNINGS, REFUSED = "imported exactly", "imported with warnings", "refused"
 
@@ -87,21 +89,37 @@ def _tournament(info: dict) -> Tournament | None:
     return tournament
 
 
+def _fielded_people(sides: dict, teams: dict[str, Team]) -> dict[str, Player]:
+    """Players by the file's names as the sides' own people (``players_by_names``): what an
+    import by a user gets, so a file cannot take over anyone's records by naming them."""
+    people: dict[str, Player] = {}
+    for name, side in sides.items():
+        names = side["players"] + side["substitutes"]
+        people.update(zip(names, players_by_names(team=teams[name], names=names), strict=True))
+    return people
+
+
 def cricsheet_create_match(*, data: dict, by=None) -> tuple[Match, dict[str, Player]]:
-    """The match with its sides and conditions; (match, the file's names -> players)."""
+    """The match with its sides and conditions; (match, the file's names -> players).
+
+    Run by the system or staff (``by`` None or staff), the file's registry ids link its people
+    to everyone's records; run by a user, its sides are theirs or guest XIs (``games.teams``)
+    and its people their sides' own."""
     info = data["info"]
     sides = sides_from_cricsheet(data)
     names = list(info["teams"])
-    teams = {name: Team.objects.get_or_create(name=name)[0] for name in names}
-    people = _people(data, [p for side in sides.values()
-                            for p in side["players"] + side["substitutes"]])
+    teams = {name: team_for_side(name=name, by=by) for name in names}
+    if by is None or by.is_staff:
+        people = _people(data, [p for side in sides.values()
+                                for p in side["players"] + side["substitutes"]])
+    else:
+        people = _fielded_people(sides, teams)
     toss = info.get("toss", {})
     first = data["innings"][0]["team"] if data["innings"] else names[0]
     # The toss as the file gives it; when it is missing, whatever makes the right side bat first.
-    toss_winner = teams.get(toss.get("winner"), teams[first])
-    decision = toss.get("decision") or "bat"
-    bats_first = (toss_winner.name if decision == "bat"
-                  else next(n for n in names if n != toss_winner.name))
+    won = toss.get("winner") if toss.get("winner") in teams else first
+    toss_winner, decision = teams[won], toss.get("decision") or "bat"
+    bats_first = won if decision == "bat" else next(n for n in names if n != won)
     if bats_first != first:  # files occasionally disagree with themselves; the innings win
         toss_winner, decision = teams[first], "bat"
     conditions: PlayingConditions | None = playing_conditions_in_force(
@@ -136,7 +154,8 @@ def cricsheet_import(*, data: dict, by=None, bulk: bool = False) -> ImportOutcom
             match, people = cricsheet_create_match(data=data, by=by)
             config = match.engine_config()
             ids = {name: str(player.pk) for name, player in people.items()}
-            team_ids = {team.name: team.id for team in config.teams}
+            # By the file's names: a team found by how its name reads may spell it otherwise.
+            team_ids = dict(zip(data["info"]["teams"], (t.id for t in config.teams), strict=True))
             def one_by_one(action: dict) -> dict:
                 match_record_action(match=match, action=action, by=by, expected_seq=match.seq)
                 return match.state

@@ -9,7 +9,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import ProhibitNullCharactersValidator
 
-from games.models import FREE_HIT_CHOICES, MAX_FOLLOW_ON_LEAD, Tournament
+from games.models import FREE_HIT_CHOICES, MAX_FOLLOW_ON_LEAD, Player, Team, Tournament
+from scorekeeper.lookalike import skeleton
 
 NAME_MAX = 120  # Player.name
 
@@ -132,6 +133,7 @@ class MatchSetupForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         organised = Tournament.objects.all()
         if not user.is_staff:
             organised = organised.filter(organisers=user)
@@ -147,7 +149,7 @@ class MatchSetupForm(forms.Form):
     def clean(self):
         data = super().clean()
         size = data.get("players_per_side")
-        if data.get("team_a") and data.get("team_a") == data.get("team_b"):
+        if data.get("team_a") and skeleton(data["team_a"]) == skeleton(data.get("team_b", "")):
             self.add_error("team_b", "The two sides must be different teams.")
         quota, overs = data.get("bowler_max_overs"), data.get("overs")
         if quota and overs and quota > overs:
@@ -222,3 +224,31 @@ class SquadForm(forms.Form):
             raise forms.ValidationError(f"A name is longer than {NAME_MAX} characters.")
         return names
 
+
+
+class MergePlayersForm(forms.Form):
+    keep = forms.ModelChoiceField(Player.objects.none(), label="Keep this record",
+                                  help_text="Its name stays; the other's becomes an alias.")
+    duplicate = forms.ModelChoiceField(Player.objects.none(), label="Fold this one into it")
+
+    def __init__(self, *args, team: Team, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.team, self.user = team, user
+        squad = team.squad.order_by("name", "pk")
+        self.fields["keep"].queryset = self.fields["duplicate"].queryset = squad
+        self.fields["keep"].label_from_instance = self.fields["duplicate"].label_from_instance = (
+            lambda p: f"{p.name} (#{p.pk})")
+
+    def clean(self):
+        data = super().clean()
+        keep, duplicate = data.get("keep"), data.get("duplicate")
+        if keep and duplicate and keep.pk == duplicate.pk:
+            raise forms.ValidationError("Choose two different records.")
+        if keep and duplicate and not self.user.is_staff:
+            elsewhere = [p.name for p in (keep, duplicate)
+                         if p.appearances.exclude(team=self.team).exists()]
+            if elsewhere:
+                raise forms.ValidationError(
+                    f"{', '.join(elsewhere)} also played for another team: ask staff to merge "
+                    "records that more than one team fields.")
+        return data

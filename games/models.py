@@ -18,6 +18,7 @@ from games.engine import MatchConfig
 from games.engine import Team as EngineTeam
 from games.engine.conditions import CONDITION_FIELDS
 from games.engine.config import FREE_HIT_POLICIES, SUPER_OVER_TIE_RULES
+from scorekeeper.lookalike import skeleton
 
 FREE_HIT_CHOICES = [(p, p.replace("_", " ")) for p in FREE_HIT_POLICIES]
 SUPER_OVER_TIE_CHOICES = [(r, r) for r in SUPER_OVER_TIE_RULES]
@@ -66,7 +67,14 @@ class Tournament(models.Model):
 
 
 class Team(models.Model):
-    name = models.CharField(max_length=120, unique=True)
+    class LinkStatus(models.TextChoices):
+        PENDING = "pending"
+        REJECTED = "rejected"
+
+    name = models.CharField(max_length=120)
+    # The name as it reads (``scorekeeper.lookalike.skeleton``): one real team per reading, so
+    # nobody registers "ALICE XI" or a Cyrillic "\u0410lice XI" beside "Alice XI".
+    name_key = models.CharField(max_length=500, editable=False, default="")
     short_name = models.CharField(max_length=10, blank=True)
     colour = models.CharField(
         max_length=7, blank=True, validators=[RegexValidator(
@@ -77,12 +85,27 @@ class Team(models.Model):
     squad = models.ManyToManyField("Player", blank=True, related_name="squads")
     managers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True,
                                       related_name="teams_managed")
+    # A guest XI: the side a match's creator fielded under the name of a team they do not
+    # manage (``games.teams``). Its matches are friendlies until that team's managers accept.
+    guest_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="guests")
+    link_status = models.CharField(max_length=8, choices=LinkStatus.choices, blank=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name_key"], condition=models.Q(guest_of=None),
+                                    name="team_name_reads_once"),
+        ]
 
     def __str__(self) -> str:
-        return self.name
+        return f"{self.name} (guest XI)" if self.guest_of_id else self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = skeleton(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
 
 class ConditionFields(models.Model):
@@ -249,6 +272,12 @@ class Match(ConditionFields):
     def group_name(self) -> str:
         """The realtime group for this match's fans."""
         return match_group_name(self.pk)
+
+    @property
+    def is_friendly(self) -> bool:
+        """A guest XI played: the match counts on its tournament's table (its organisers
+        entered it) but on no official board or career (``games.teams``)."""
+        return bool(self.team_a.guest_of_id or self.team_b.guest_of_id)
 
     @property
     def batting_first(self) -> Team | None:

@@ -15,12 +15,13 @@ PLAYER_KEYS = {"striker", "non_striker", "bowler", "player", "player_out", "out"
                "replaced_by", "fielders"}
 
 
-def _renamed(value, old: str, new: str, key: str | None = None):
+def renamed(value, old: str, new: str, keys: set[str], key: str | None = None):
+    """An action with the id ``old`` under any of ``keys`` (at any depth) changed to ``new``."""
     if isinstance(value, dict):
-        return {k: _renamed(v, old, new, k) for k, v in value.items()}
+        return {k: renamed(v, old, new, keys, k) for k, v in value.items()}
     if isinstance(value, list):
-        return [_renamed(v, old, new, key) for v in value]
-    if key in PLAYER_KEYS and value == old:
+        return [renamed(v, old, new, keys, key) for v in value]
+    if key in keys and value == old:
         return new
     return value
 
@@ -45,7 +46,7 @@ def player_merge(*, keep: Player, duplicates: list[Player]) -> list[int]:
                             .values_list("match_id", flat=True))
             MatchPlayer.objects.filter(player=duplicate).update(player=keep)
             for entry in LogEntry.objects.filter(match_id__in=match_ids).only("payload"):
-                payload = _renamed(entry.payload, old, new)
+                payload = renamed(entry.payload, old, new, PLAYER_KEYS)
                 if payload != entry.payload:
                     LogEntry.objects.filter(pk=entry.pk).update(payload=payload)
             names = {duplicate.name, *duplicate.aliases.values_list("name", flat=True)}

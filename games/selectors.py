@@ -10,8 +10,11 @@ from games.engine.dismissals import may_resume
 from games.engine.innings import next_batting_team
 from games.engine.scorecard import scorecard
 from games.engine.state import max_wickets
-from games.models import LogEntry, Match, MatchPlayer, PlayingConditions, Team, Tournament
+from games.models import (
+    LogEntry, Match, MatchPlayer, Player, PlayingConditions, Team, Tournament,
+)
 from scorekeeper import replicas
+from scorekeeper.lookalike import skeleton
 
 # What recording an action needs of a match besides its state: who may score it, and what its
 # delta shows (the tournament, the toss). Read by the write's own lock (games/services.py), for
@@ -195,6 +198,33 @@ def playing_conditions_in_force(*, competition: str, on: str) -> PlayingConditio
     family = PlayingConditions.objects.filter(competition=competition)
     return (family.filter(valid_from__lte=on).order_by("-valid_from").first()
             or family.order_by("valid_from").first())
+
+
+def official_team_named(name: str) -> Team | None:
+    """The real team (not a guest XI) whose name reads like ``name``: case, compatibility
+    forms and Latin look-alikes folded."""
+    return Team.objects.filter(name_key=skeleton(name), guest_of=None).first()
+
+
+def team_fielded(*, name: str, user) -> Team | None:
+    """The team ``user`` would field under ``name`` if one exists (``games.teams``): the real
+    team if they manage it, else their guest XI of it. Read-only: it pre-fills set-up."""
+    real = official_team_named(name)
+    if real is None or user.is_staff or real.managers.filter(pk=user.pk).exists():
+        return real
+    return Team.objects.filter(guest_of=real, managers=user).order_by("pk").first()
+
+
+def known_players(*, team: Team) -> dict[str, Player]:
+    """The team's people by every name they go by, case-folded: its squad and everyone who has
+    played for it (the first record wins when two share a name)."""
+    known: dict[str, Player] = {}
+    mine = (Player.objects.filter(models.Q(squads=team) | models.Q(appearances__team=team))
+            .prefetch_related("aliases").distinct().order_by("pk"))
+    for player in mine:
+        for name in (player.name, *(alias.name for alias in player.aliases.all())):
+            known.setdefault(name.casefold(), player)
+    return known
 
 
 def last_xi(*, team: Team) -> list[MatchPlayer]:

@@ -6,12 +6,11 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
-
 from games.engine.conditions import conditions_for
 from games.models import Match, Player, Team, Tournament
-from games.selectors import playing_conditions_in_force
+from games.selectors import known_players, playing_conditions_in_force
 from games.services import match_create
+from games.teams import team_for_side
 
 
 def tournament_save(*, tournament: Tournament, by, organisers=()) -> Tournament:
@@ -26,17 +25,11 @@ def players_by_names(*, team: Team, names: list[str]) -> list[Player]:
     """The team's players for these names: one already in its squad (or who has played for it)
     under that name or an alias, else a new player. So a club's regulars keep one identity, and
     with it their career figures, from match to match."""
-    folded = {name.casefold(): name for name in names}
-    known: dict[str, Player] = {}
-    mine = (Player.objects.filter(Q(squads=team) | Q(appearances__team=team))
-            .prefetch_related("aliases").distinct().order_by("pk"))
-    for player in mine:
-        for name in (player.name, *(alias.name for alias in player.aliases.all())):
-            if name.casefold() in folded:
-                known.setdefault(folded[name.casefold()], player)
-    new = Player.objects.bulk_create(Player(name=n) for n in names if n not in known)
-    known.update((player.name, player) for player in new)
-    return [known[name] for name in names]
+    known = known_players(team=team)
+    found = {name: known[name.casefold()] for name in names if name.casefold() in known}
+    new = Player.objects.bulk_create(Player(name=n) for n in names if n not in found)
+    found.update((player.name, player) for player in new)
+    return [found[name] for name in names]
 
 
 def team_save(*, team: Team, names: list[str], by, managers=()) -> Team:
@@ -55,8 +48,8 @@ def match_setup(
     conditions: dict | None = None, captains: dict | None = None, keepers: dict | None = None,
     **match_fields,
 ) -> Match:
-    """Create a match from the scorer's set-up form: teams and players by name (found or
-    created; a new team is managed by its creator), the toss (``"a"`` or ``"b"`` won it), the
+    """Create a match from the scorer's set-up form: teams and players by name (a team the
+    creator manages, else their guest XI of it, else a new team they manage: ``games.teams``), the toss (``"a"`` or ``"b"`` won it), the
     playing conditions of ``competition`` on the match's date with the scorer's ``conditions``
     over them, captains and keepers by name per side, and its scorers besides the creator."""
     captains, keepers = captains or {}, keepers or {}
@@ -71,9 +64,7 @@ def match_setup(
     with transaction.atomic():
         teams, sides = {}, {}
         for side, name, names in (("a", team_a_name, names_a), ("b", team_b_name, names_b)):
-            team, created = Team.objects.get_or_create(name=name)
-            if created and created_by is not None:
-                team.managers.add(created_by)
+            team = team_for_side(name=name, by=created_by)
             teams[side] = team
             sides[side] = players_by_names(team=team, names=names)
 

@@ -13,11 +13,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from games import engine
-from games.forms import FORMATS, MatchSetupForm, ScorersForm, SquadForm, TournamentForm
+from games.forms import (
+    FORMATS, MatchSetupForm, MergePlayersForm, ScorersForm, SquadForm, TournamentForm,
+)
 from games.models import Match, Team, Tournament
 from games.permissions import can_appoint_scorers, can_manage_team, can_organise
-from games.selectors import last_xi
+from games.selectors import last_xi, official_team_named, team_fielded
+from games.players import player_merge
 from games.setup import match_set_scorers, match_setup, team_save, tournament_save
+from games.teams import team_link_accept, team_link_reject
 
 NOT_ORGANISER = ("Only the organisers of {tournament} (or staff) can add its matches. Leave the "
                  "tournament empty to set up a friendly, or ask an organiser to add you.")
@@ -47,7 +51,7 @@ def _sides(form: MatchSetupForm, size: int, posted: bool) -> list[tuple]:
     for side in "ab":
         name = (data.get(f"team_{side}") or "").strip()
         valid = form.cleaned_data.get(f"team_{side}") if hasattr(form, "cleaned_data") else None
-        team = Team.objects.filter(name=valid).first() if valid else None
+        team = team_fielded(name=valid, user=form.user) if valid else None
         squad = sorted(team.squad.values_list("name", flat=True)) if team else []
         rows = data.getlist(f"players_{side}") if hasattr(data, "getlist") else []
         captain, keeper = _index(data.get(f"captain_{side}")), _index(data.get(f"keeper_{side}"))
@@ -105,7 +109,8 @@ def match_new(request: HttpRequest) -> HttpResponse:
     return render(request, "games/match_new.html", {
         "form": form, "step_two": step_two, "rows": range(size), "posted": posted,
         "sides": _sides(form, size, posted) if step_two else [],
-        "teams": Team.objects.order_by("name").values_list("name", flat=True)[:500],
+        "teams": Team.objects.filter(guest_of=None).order_by("name")
+                 .values_list("name", flat=True)[:500],
         "format_label": dict(FORMATS).get(form.data.get("format"), "custom"),
         "change_query": urlencode({**change, "edit": "1"}),
     }, status=400 if bad_request else 200)
@@ -136,6 +141,7 @@ def organised(request: HttpRequest) -> HttpResponse:
     return render(request, "games/organised.html", {
         "tournaments": request.user.tournaments_organised.all(),
         "teams": request.user.teams_managed.annotate(squad_size=Count("squad")),
+        "links": _links_for(request.user).count(),
     })
 
 
@@ -174,9 +180,10 @@ def team_edit(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
     form = SquadForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        clash = Team.objects.filter(name=data["name"]).exclude(pk=team.pk).exists()
-        if clash:
-            form.add_error("name", "Another team has this name.")
+        clash = official_team_named(data["name"])
+        if team.guest_of_id is None and clash is not None and clash.pk != team.pk:
+            form.add_error("name", f"This name reads the same as {clash.name}'s (case and "
+                                   "look-alike letters aside): choose another.")
         else:
             team.name, team.short_name = data["name"], data["short_name"]
             team_save(team=team, names=data["squad"], by=request.user,
@@ -184,4 +191,62 @@ def team_edit(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
             messages.success(request, f"{team.name}: squad of {len(data['squad'])} saved.")
             return redirect("games:organised")
     return render(request, "games/team_edit.html", {"form": form, "team": team},
+                  status=400 if request.method == "POST" else 200)
+
+
+def _links_for(user):
+    """The guest XIs waiting on the teams this user manages (staff: on every team)."""
+    guests = Team.objects.filter(link_status=Team.LinkStatus.PENDING).select_related("guest_of")
+    if not user.is_staff:
+        guests = guests.filter(guest_of__managers=user)
+    return guests.prefetch_related("managers", "squad").annotate(
+        played=Count("matchplayer__match", distinct=True)).order_by("guest_of__name", "pk")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_links(request: HttpRequest) -> HttpResponse:
+    """A team's managers say whether a guest XI fielded under its name was them: accepting
+    moves its matches and players to the team (they count officially from then on);
+    rejecting leaves them a friendly of whoever set them up."""
+    if request.method == "POST":
+        guest = _links_for(request.user).filter(pk=_index(request.POST.get("guest"))).first()
+        decision = request.POST.get("decision")
+        if guest is None or decision not in ("accept", "reject"):
+            return HttpResponse("No such link waits on a team you manage (choose accept or "
+                                "reject for one listed on this page).", status=400,
+                                content_type="text/plain; charset=utf-8")
+        if decision == "reject":
+            team_link_reject(guest=guest)
+            messages.success(request, f"Not {guest.guest_of.name}: its matches stay friendlies.")
+        else:
+            try:
+                moved = team_link_accept(guest=guest)
+            except engine.IllegalAction as illegal:
+                messages.error(request, illegal.message)
+            else:
+                messages.success(request, f"{len(moved)} match(es) now {guest.guest_of.name}'s.")
+        return redirect("games:team-links")
+    return render(request, "games/team_links.html", {"guests": _links_for(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_merge_players(request: HttpRequest, team_id: int) -> HttpResponse:
+    """A team's managers fold two records of one person in their squad into one (the records
+    of people another team fields are staff's to merge, in admin)."""
+    team = get_object_or_404(Team, pk=team_id)
+    if not can_manage_team(request.user, team):
+        return HttpResponseForbidden(f"Only {team}'s managers (or staff) can merge its players.")
+    form = MergePlayersForm(request.POST or None, team=team, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        keep, duplicate = form.cleaned_data["keep"], form.cleaned_data["duplicate"]
+        try:
+            player_merge(keep=keep, duplicates=[duplicate])
+        except engine.IllegalAction as illegal:
+            form.add_error(None, illegal.message)
+        else:
+            messages.success(request, f"{duplicate.name} is now {keep.name}: one record.")
+            return redirect("games:team-edit", team_id=team.pk)
+    return render(request, "games/team_merge.html", {"form": form, "team": team},
                   status=400 if request.method == "POST" else 200)

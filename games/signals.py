@@ -12,3 +12,6 @@ action_recorded = Signal()
 # Sent inside ``games.players.player_merge``'s transaction with ``keep`` and ``match_ids``: the
 # matches whose logs now name another player (their contributions must be recomputed).
 players_merged = Signal()
+# Sent inside ``games.teams.team_link_accept``'s transaction with ``team`` and ``match_ids``:
+# a guest XI's matches now belong to the real team (and count on the official boards).
+teams_linked = Signal()

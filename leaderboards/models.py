@@ -20,6 +20,9 @@ class _Contribution(models.Model):
     season = models.CharField(max_length=20)
     format = models.CharField(max_length=20)
     team = models.ForeignKey("games.Team", on_delete=models.CASCADE, related_name="+")
+    # False for a friendly with a guest XI (``games.teams``): it counts on its tournament's
+    # table and the friendlies board, never on the official boards.
+    official = models.BooleanField(default=True)
 
     class Meta:
         abstract = True

@@ -1,7 +1,8 @@
 """Board scopes: which contributions a board row aggregates.
 
-``t:<id>`` one tournament; ``all`` every match; ``f:<format>``, ``s:<season>`` and
-``fs:<format>|<season>`` the global boards filtered by format and/or season.
+``t:<id>`` one tournament (every match its organisers entered); ``all`` every official match;
+``f:<format>``, ``s:<season>`` and ``fs:<format>|<season>`` the official boards filtered by
+format and/or season; ``friendlies`` the matches a guest XI played (``games.teams``), kept apart.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 GLOBAL = "all"
+FRIENDLIES = "friendlies"
 DEFAULT_POINTS = (2, 1, 1)  # win, tie (or draw), no result
 
 
@@ -43,17 +45,28 @@ def global_scopes(format: str, season: str) -> list[str]:
             global_scope(format, season)]
 
 
+def row_scopes(row: dict) -> list[str]:
+    """Every board a contribution row counts in."""
+    scopes = (global_scopes(row["format"], row["season"]) if row["official"]
+              else [FRIENDLIES])
+    if row["tournament_id"]:
+        scopes.append(tournament_scope(row["tournament_id"]))
+    return scopes
+
+
 def parse(key: str) -> Scope:
     if key == GLOBAL:
-        return Scope(key, "TRUE", ())
+        return Scope(key, "c.official", ())
+    if key == FRIENDLIES:
+        return Scope(key, "NOT c.official", ())
     kind, _, rest = key.partition(":")
     if kind == "t":
         return Scope(key, "c.tournament_id = %s", (int(rest),))
     if kind == "f":
-        return Scope(key, "c.format = %s", (rest,))
+        return Scope(key, "c.official AND c.format = %s", (rest,))
     if kind == "s":
-        return Scope(key, "c.season = %s", (rest,))
+        return Scope(key, "c.official AND c.season = %s", (rest,))
     if kind == "fs":
         format, _, season = rest.partition("|")
-        return Scope(key, "c.format = %s AND c.season = %s", (format, season))
+        return Scope(key, "c.official AND c.format = %s AND c.season = %s", (format, season))
     raise ValueError(f"Unknown leaderboard scope {key!r}.")

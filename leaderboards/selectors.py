@@ -19,7 +19,7 @@ from leaderboards.models import (
     MatchTeam,
     Standing,
 )
-from leaderboards.scopes import GLOBAL, tournament_scope
+from leaderboards.scopes import FRIENDLIES, GLOBAL, tournament_scope
 from scorekeeper.metrics import cache_lookup
 
 PAGE_SIZE = 100
@@ -160,7 +160,8 @@ def contribution_keys() -> set[tuple]:
 
 
 def player_figures(*, player: Player) -> dict:
-    """Career (every match), per format and per tournament figures of one player."""
+    """Career (every official match), per format and per tournament figures of one player,
+    and their friendlies (a guest XI's matches: ``games.teams``) apart."""
     batting = {r.scope: r for r in BattingRecord.objects.filter(player=player)
                .select_related("player")}
     bowling = {r.scope: r for r in BowlingRecord.objects.filter(player=player)
@@ -177,6 +178,7 @@ def player_figures(*, player: Player) -> dict:
     return {
         "player": {"id": player.pk, "name": player.name},
         "career": figures(GLOBAL),
+        "friendlies": figures(FRIENDLIES),
         "formats": [{"format": s[2:], **figures(s)} for s in sorted(scopes)
                     if s.startswith("f:")],
         "tournaments": [{"tournament": {"slug": t.slug, "name": str(t)},

@@ -21,14 +21,16 @@ from leaderboards import aggregate
 from leaderboards import cache as board_cache
 from leaderboards.contribution import format_key, match_contribution
 from leaderboards.models import DirtyKey, MatchBatting, MatchBowling, MatchTeam, SetAsideMatch
-from leaderboards.scopes import DEFAULT_POINTS, global_scopes, parse, tournament_scope
+from leaderboards.scopes import (
+    DEFAULT_POINTS, FRIENDLIES, global_scopes, parse, row_scopes, tournament_scope,
+)
 from leaderboards.selectors import contribution_keys
 from scorekeeper.metrics import matches_set_aside
 
 logger = logging.getLogger(__name__)
 
 LEADERBOARD_EVENTS = ("match_completed", "delivery_corrected", "delivery_undone",
-                      "players_merged")
+                      "players_merged", "teams_linked")
 KINDS = ("team", "batting", "bowling")
 _CONTRIBUTIONS = {"team": MatchTeam, "batting": MatchBatting, "bowling": MatchBowling}
 
@@ -48,10 +50,7 @@ def _replace_contributions(match_ids: list[int]) -> dict[str, dict[str, set[int]
     def touch(rows, kind):
         column = "team_id" if kind == "team" else "player_id"
         for row in rows:
-            scopes = global_scopes(row["format"], row["season"])
-            if row["tournament_id"]:
-                scopes.append(tournament_scope(row["tournament_id"]))
-            for scope in scopes:
+            for scope in row_scopes(row):
                 touched[scope][kind].add(row[column])
 
     with connection.cursor() as cursor:  # per-match locks, always in id order
@@ -60,10 +59,11 @@ def _replace_contributions(match_ids: list[int]) -> dict[str, dict[str, set[int]
                        [sorted(match_ids)])
     for kind, model in _CONTRIBUTIONS.items():
         old = model.objects.filter(match_id__in=match_ids)
-        touch(old.values("tournament_id", "format", "season",
+        touch(old.values("tournament_id", "format", "season", "official",
                          "team_id" if kind == "team" else "player_id"), kind)
         old.delete()
-    matches = Match.objects.filter(pk__in=match_ids).select_related("tournament")
+    matches = Match.objects.filter(pk__in=match_ids).select_related("tournament", "team_a",
+                                                                    "team_b")
     new_rows: dict[str, list[dict]] = {kind: [] for kind in KINDS}
     set_aside: dict[int, str] = {}
     for match in matches:
@@ -148,7 +148,8 @@ def _contribution_rows(match: Match) -> dict[str, list[dict]]:
     they are written (a COPY refused by a check would fail the whole batch)."""
     config = match.engine_config()
     meta = {"match_id": match.pk, "tournament_id": match.tournament_id,
-            "season": _season(match), "format": format_key(config)}
+            "season": _season(match), "format": format_key(config),
+            "official": not match.is_friendly}
     rows = match_contribution(config, match.state or {}, meta=meta, knockout=bool(match.stage))
     by_kind = {"team": rows.teams, "batting": rows.batting, "bowling": rows.bowling}
     for kind, items in by_kind.items():
@@ -270,7 +271,7 @@ def leaderboards_rebuild() -> dict:
         ids = list(ended.order_by("pk").values_list("pk", flat=True))
         for start in range(0, len(ids), 500):
             _replace_contributions(ids[start:start + 500])
-        scopes = set()
+        scopes = {FRIENDLIES}
         for tournament_id, format, season in contribution_keys():
             scopes.update(global_scopes(format, season))
             if tournament_id:

@@ -1,34 +1,56 @@
 """The API tokens page: a signed-in user makes tokens for their devices and scripts, sees them
-(by name and first characters) and revokes them. A new token is shown once, on the page the
-form redirects to (a reload neither shows it again nor makes another): it waits in the session
-(server-side) for that one view; only its hash is kept (scorekeeper/tokens.py)."""
+(by name and first characters) and revokes them. A new token is shown once, in the answer to
+the form that made it, and is stored nowhere (not in the session either): only its hash is
+kept (scorekeeper/tokens.py). Each form carries a one-time mark, so a resent form (a reload of
+that answer) makes no second token."""
 
 from __future__ import annotations
+
+import secrets
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.utils.crypto import constant_time_compare
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from scorekeeper.tokens import MAX_TOKENS_PER_USER, api_token_create, api_token_revoke
 
-_SHOW_ONCE = "api_token_to_show"
+_FORM_MARK = "api_token_form"  # the one-time mark of the form last shown (not a secret)
 
 
 class TokenForm(forms.Form):
     name = forms.CharField(max_length=80, help_text="Which device or script uses it, e.g. "
                            "“Scoring tablet” or “Club website”.")
+    once = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self):
+        data = super().clean()
+        if not constant_time_compare(self.data.get("once", ""),
+                                     self.request.session.get(_FORM_MARK, "")):
+            raise forms.ValidationError("This form was already sent (a reload?): the token it "
+                                        "made is in the list below. Send the form again to "
+                                        "make another.")
+        return data
+
+
+def _fresh_form(request: HttpRequest) -> TokenForm:
+    request.session[_FORM_MARK] = secrets.token_urlsafe(24)
+    return TokenForm(request=request, initial={"once": request.session[_FORM_MARK]})
 
 
 @login_required
 @never_cache  # a page holding a new token is never kept by a browser or a proxy
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    form, status = TokenForm(), 200
-    created = request.session.pop(_SHOW_ONCE, None) if request.method == "GET" else None
+    created, status = None, 200
     if request.method == "POST" and "revoke" in request.POST:
         try:
             revoked = api_token_revoke(user=request.user, token_id=int(request.POST["revoke"]))
@@ -39,16 +61,22 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         else:
             messages.error(request, "That token was already revoked (or is not yours).")
         return redirect("api-tokens")
-    if request.method == "POST":
-        form = TokenForm(request.POST)
-        if form.is_valid() and request.user.api_tokens.count() >= MAX_TOKENS_PER_USER:
-            form.add_error(None, f"You have {MAX_TOKENS_PER_USER} tokens, the most one account "
-                           "may have: revoke one you no longer use first.")
-        if form.is_valid():
-            _, request.session[_SHOW_ONCE] = api_token_create(user=request.user,
-                                                              name=form.cleaned_data["name"])
-            return redirect("api-tokens")
-        status = 400
+    form = TokenForm(request.POST, request=request) if request.method == "POST" else None
+    if form is not None and form.is_valid() and (
+            request.user.api_tokens.count() >= MAX_TOKENS_PER_USER):
+        form.add_error(None, f"You have {MAX_TOKENS_PER_USER} tokens, the most one account "
+                       "may have: revoke one you no longer use first.")
+    if form is not None and form.is_valid():
+        request.session.pop(_FORM_MARK, None)  # this form makes one token, however often sent
+        _, created = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form, status = _fresh_form(request), 201
+    elif form is not None:
+        status = 400  # the form again, carrying the current mark so that a retry counts
+        form.data = form.data.copy()
+        form.data["once"] = (request.session.get(_FORM_MARK)
+                             or _fresh_form(request).initial["once"])
+    else:
+        form = _fresh_form(request)
     return render(request, "registration/api_tokens.html", {
         "form": form, "created": created, "tokens": request.user.api_tokens.all(),
         "max_tokens": MAX_TOKENS_PER_USER,

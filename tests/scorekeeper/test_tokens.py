@@ -121,17 +121,25 @@ def test_only_the_token_s_hash_is_stored():
     assert raw.startswith(stored.prefix) and len(raw) > 40
 
 
+def _mark(client) -> str:
+    """The one-time mark of the form the page shows now."""
+    return client.get("/accounts/api-tokens/").context["form"].initial["once"]
+
+
 def test_the_page_makes_a_token_once_lists_it_and_revokes_it(client):
     user = make_user()
     assert client.get("/accounts/api-tokens/").status_code == 302  # log in first
     client.force_login(user)
-    made = client.post("/accounts/api-tokens/", {"name": "Scoring tablet"})
-    assert made.status_code == 302  # then shown once on the page it redirects to
-    shown = client.get(made["Location"])
+    form = {"name": "Scoring tablet", "once": _mark(client)}
+    shown = client.post("/accounts/api-tokens/", form)
+    assert shown.status_code == 201  # shown once, in the answer to the form
     raw = shown.context["created"]
     assert raw.startswith("sk_") and raw in shown.content.decode()
     assert "no-store" in shown["Cache-Control"]
-    listed = client.get("/accounts/api-tokens/").content.decode()  # a reload: not again
+    assert raw not in str(dict(client.session))  # stored nowhere but the answer
+    again = client.post("/accounts/api-tokens/", form)  # a reload of that answer resends it
+    assert again.status_code == 400 and "already sent" in again.content.decode()
+    listed = client.get("/accounts/api-tokens/").content.decode()
     assert "Scoring tablet" in listed and raw not in listed
     assert ApiToken.objects.filter(user=user).count() == 1
     assert raw[:9] in listed  # its first characters tell it apart
@@ -150,11 +158,12 @@ def test_the_page_makes_a_token_once_lists_it_and_revokes_it(client):
 def test_the_page_says_what_is_wrong_with_a_name_or_too_many_tokens(client):
     user = make_user()
     client.force_login(user)
-    blank = client.post("/accounts/api-tokens/", {"name": "  "})
+    blank = client.post("/accounts/api-tokens/", {"name": "  ", "once": _mark(client)})
     assert blank.status_code == 400 and "This field is required" in blank.content.decode()
+    assert client.post("/accounts/api-tokens/", {"name": "no mark"}).status_code == 400
     for n in range(MAX_TOKENS_PER_USER):
         api_token_create(user=user, name=f"t{n}")
-    full = client.post("/accounts/api-tokens/", {"name": "one more"})
+    full = client.post("/accounts/api-tokens/", {"name": "one more", "once": _mark(client)})
     assert full.status_code == 400 and "revoke one you no longer use" in full.content.decode()
     assert ApiToken.objects.filter(user=user).count() == MAX_TOKENS_PER_USER
 
