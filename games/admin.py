@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from games import engine
 from games.engine import laws
 from games.models import (
+    Appointment,
     LogEntry,
     Match,
     MatchPlayer,
@@ -28,6 +29,15 @@ class TournamentAdmin(admin.ModelAdmin):
     filter_horizontal = ["organisers"]
 
 
+@admin.register(Appointment)
+class AppointmentAdmin(ReadOnlyAdmin):
+    """Invitations waiting for their appointee: only they answer (``games.appointments``)."""
+
+    list_display = ["user", "role", "match", "tournament", "team", "by", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "by__username"]
+
+
 @admin.register(PlayingConditions)
 class PlayingConditionsAdmin(admin.ModelAdmin):
     list_display = ["name", "competition", "valid_from", "overs", "bowler_max_overs",
@@ -39,8 +49,10 @@ class PlayingConditionsAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "colour"]
+    list_display = ["name", "short_name", "colour", "guest_of", "link_status"]
+    list_filter = ["link_status"]
     search_fields = ["name", "short_name"]
+    raw_id_fields = ["guest_of"]
     autocomplete_fields = ["squad"]
     filter_horizontal = ["managers"]
 

@@ -8,12 +8,15 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import UserCreationForm
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
+from scorekeeper.confirmation import confirmation_confirm, confirmation_send, needs_confirmation
 from scorekeeper.lookalike import first_letters, skeleton
 from scorekeeper.ratelimit import TokenBucket
 
@@ -103,7 +106,9 @@ def sign_up(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
-        messages.success(request, f"Welcome, {user.get_username()}. Set up a match to score it.")
+        confirmation_send(request=request, user=user)
+        messages.success(request, f"Welcome, {user.get_username()}. We sent a link to "
+                                  f"{user.email}: open it, then set up a match to score it.")
         return redirect("games:my-matches")
     return render(request, "registration/sign_up.html", {"form": form},
                   status=400 if request.method == "POST" else 200)
@@ -114,3 +119,40 @@ class RateLimitedPasswordResetView(auth_views.PasswordResetView):
 
     def post(self, request, *args, **kwargs):
         return _refused_attempt(request) or super().post(request, *args, **kwargs)
+
+
+def confirmed_email_required(view):
+    """A signed-up account sets things up only once its e-mail address is confirmed (the page
+    says so and offers the link again); staff and command-made accounts are not held."""
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.is_authenticated and needs_confirmation(request.user):
+            return render(request, "registration/confirm_needed.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@require_http_methods(["GET"])
+def confirm_email(request, uidb64: str, token: str):
+    """The link from the sign-up mail: confirms the address it was sent to."""
+    try:
+        user = get_user_model().objects.filter(pk=int(urlsafe_base64_decode(uidb64))).first()
+    except (ValueError, OverflowError):
+        user = None
+    confirmed = user is not None and confirmation_confirm(user=user, token=token)
+    return render(request, "registration/confirm_done.html", {"confirmed": confirmed},
+                  status=200 if confirmed else 400)
+
+
+@login_required
+@require_http_methods(["POST"])
+def confirm_resend(request):
+    """Mail the confirmation link again (as often as login attempts are allowed)."""
+    refused = _refused_attempt(request)
+    if refused is not None:
+        return refused
+    if needs_confirmation(request.user):
+        confirmation_send(request=request, user=request.user)
+        messages.success(request, f"We sent a new link to {request.user.email}.")
+    return redirect("games:my-matches")

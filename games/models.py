@@ -369,3 +369,47 @@ class LogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.kind}"
+
+
+class Appointment(models.Model):
+    """An invitation to score a match, run a tournament or manage a team: the role is held
+    only once the appointee accepts (``games.appointments``)."""
+
+    class Role(models.TextChoices):
+        SCORER = "scorer"
+        ORGANISER = "organiser"
+        MANAGER = "manager"
+
+    role = models.CharField(max_length=10, choices=Role.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="appointments")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                           related_name="+")
+    match = models.ForeignKey(Match, null=True, blank=True, on_delete=models.CASCADE,
+                              related_name="+")
+    tournament = models.ForeignKey(Tournament, null=True, blank=True, on_delete=models.CASCADE,
+                                   related_name="+")
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.CASCADE,
+                             related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "match", "tournament", "team"],
+                                    nulls_distinct=False, name="appointment_once"),
+            models.CheckConstraint(name="appointment_one_target", condition=(
+                models.Q(role="scorer", match__isnull=False, tournament=None, team=None)
+                | models.Q(role="organiser", tournament__isnull=False, match=None, team=None)
+                | models.Q(role="manager", team__isnull=False, match=None, tournament=None))),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} as {self.describe()}"
+
+    def describe(self) -> str:
+        if self.role == self.Role.SCORER:
+            return f"scorer of {self.match}"
+        if self.role == self.Role.ORGANISER:
+            return f"organiser of {self.tournament}"
+        return f"manager of {self.team}"

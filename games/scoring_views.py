@@ -123,6 +123,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
     matches = Match.objects.scorable_by(request.user).select_related("team_a", "team_b")
     return render(request, "games/my_matches.html", {
         "live": matches.live(), "upcoming": matches.upcoming(), "finished": matches.finished(),
+        "invitations": request.user.appointments.count(),
     })
 
 

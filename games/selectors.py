@@ -11,7 +11,13 @@ from games.engine.innings import next_batting_team
 from games.engine.scorecard import scorecard
 from games.engine.state import max_wickets
 from games.models import (
-    LogEntry, Match, MatchPlayer, Player, PlayingConditions, Team, Tournament,
+    LogEntry,
+    Match,
+    MatchPlayer,
+    Player,
+    PlayingConditions,
+    Team,
+    Tournament,
 )
 from scorekeeper import replicas
 from scorekeeper.lookalike import skeleton

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime
 
 from django.db import transaction
+
+from games.appointments import appoint
 from games.engine.conditions import conditions_for
 from games.models import Match, Player, Team, Tournament
 from games.selectors import known_players, playing_conditions_in_force
@@ -14,10 +16,11 @@ from games.teams import team_for_side
 
 
 def tournament_save(*, tournament: Tournament, by, organisers=()) -> Tournament:
-    """Create or change a tournament; whoever saves it stays one of its organisers."""
+    """Create or change a tournament; whoever saves it stays one of its organisers, and the
+    co-organisers named are invited (``games.appointments``)."""
     with transaction.atomic():
         tournament.save()
-        tournament.organisers.set({*organisers, by})
+        appoint(target=tournament, users=organisers, by=by)
     return tournament
 
 
@@ -34,11 +37,11 @@ def players_by_names(*, team: Team, names: list[str]) -> list[Player]:
 
 def team_save(*, team: Team, names: list[str], by, managers=()) -> Team:
     """Create or change a team and set its squad to these names (the rest leave the squad, not
-    the records). Whoever saves it stays one of its managers."""
+    the records). Whoever saves it stays one of its managers; co-managers are invited."""
     with transaction.atomic():
         team.save()
         team.squad.set(players_by_names(team=team, names=names))
-        team.managers.set({*managers, by})
+        appoint(target=team, users=managers, by=by)
     return team
 
 
@@ -49,9 +52,10 @@ def match_setup(
     **match_fields,
 ) -> Match:
     """Create a match from the scorer's set-up form: teams and players by name (a team the
-    creator manages, else their guest XI of it, else a new team they manage: ``games.teams``), the toss (``"a"`` or ``"b"`` won it), the
-    playing conditions of ``competition`` on the match's date with the scorer's ``conditions``
-    over them, captains and keepers by name per side, and its scorers besides the creator."""
+    creator manages, else their guest XI of it, else a new team they manage: ``games.teams``),
+    the toss (``"a"`` or ``"b"`` won it), the playing conditions of ``competition`` on the
+    match's date with the scorer's ``conditions`` over them, captains and keepers by name per
+    side; the creator scores it, and the other ``scorers`` are invited to."""
     captains, keepers = captains or {}, keepers or {}
     day = match_fields.get("start_date") or datetime.date.today()
     preset, fields = None, {}
@@ -79,11 +83,12 @@ def match_setup(
             created_by=created_by, playing_conditions=preset, captains=role(captains),
             keepers=role(keepers), **fields, **match_fields,
         )
-        match.scorers.add(*scorers)
+        appoint(target=match, users=scorers, by=created_by)
     return match
 
 
-def match_set_scorers(*, match: Match, scorers) -> None:
-    """Replace a match's assigned scorers (its organisers, creator or staff appoint them)."""
-    match.scorers.set(scorers)
+def match_set_scorers(*, match: Match, scorers, by) -> list:
+    """Replace a match's scorers (its organisers, creator or staff appoint them): those named
+    who score it already go on, the others are invited, the rest stop. Returns the invited."""
+    return appoint(target=match, users=scorers, by=by, keep_by=False)
 

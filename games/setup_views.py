@@ -13,13 +13,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from games import engine
+from games.appointments import ROLES, appointment_answer, invited_to, role_of
+from games.auth_views import confirmed_email_required
 from games.forms import (
-    FORMATS, MatchSetupForm, MergePlayersForm, ScorersForm, SquadForm, TournamentForm,
+    FORMATS,
+    MatchSetupForm,
+    MergePlayersForm,
+    ScorersForm,
+    SquadForm,
+    TournamentForm,
 )
-from games.models import Match, Team, Tournament
-from games.permissions import can_appoint_scorers, can_manage_team, can_organise
-from games.selectors import last_xi, official_team_named, team_fielded
+from games.models import Appointment, Match, Team, Tournament
+from games.permissions import can_appoint_scorers, can_manage_team, can_organise, can_score
 from games.players import player_merge
+from games.selectors import last_xi, official_team_named, team_fielded
 from games.setup import match_set_scorers, match_setup, team_save, tournament_save
 from games.teams import team_link_accept, team_link_reject
 
@@ -36,6 +43,22 @@ def _tournament_refused(request: HttpRequest) -> HttpResponse | None:
     if tournament is None or can_organise(request.user, tournament):
         return None
     return HttpResponseForbidden(NOT_ORGANISER.format(tournament=tournament))
+
+
+def _named(target, exclude=None) -> str:
+    """The usernames a people form starts with: who holds the role, and who is invited to."""
+    holders = getattr(target, ROLES[role_of(target)][1]).values_list("username", flat=True)
+    names = {*holders, *(a.user.get_username() for a in invited_to(target))}
+    names.discard(getattr(exclude, "username", None))
+    return " ".join(sorted(names))
+
+
+def _invited(users, what: str) -> str:
+    if not users:
+        return ""
+    names = ", ".join(user.get_username() for user in users)
+    return (f" Invited {names}: they {what} once they accept (My matches → "
+            "Invitations).")
 
 
 def _index(value) -> int | None:
@@ -68,6 +91,7 @@ def _sides(form: MatchSetupForm, size: int, posted: bool) -> list[tuple]:
 
 
 @login_required
+@confirmed_email_required
 @require_http_methods(["GET", "POST"])
 def match_new(request: HttpRequest) -> HttpResponse:
     """Step one (a GET form): the match and its format. Step two (the same fields carried
@@ -101,7 +125,9 @@ def match_new(request: HttpRequest) -> HttpResponse:
         except engine.IllegalAction as illegal:
             form.add_error(None, illegal.message)
         else:
-            messages.success(request, "Match created: choose the openers and the bowler.")
+            invited = [a.user for a in invited_to(match)]
+            messages.success(request, "Match created: choose the openers and the bowler."
+                             + _invited(invited, "score it"))
             return redirect("games:scoring-pad", match_id=match.pk)
     size = form.data.get("players_per_side") or "11"
     size = int(size) if size.isdigit() and 2 <= int(size) <= 15 else 11
@@ -124,15 +150,17 @@ def match_scorers(request: HttpRequest, match_id: int) -> HttpResponse:
         return HttpResponseForbidden(
             "Only the tournament's organisers (or, for a friendly, whoever set it up) and staff "
             "can choose this match's scorers.")
-    current = " ".join(u.get_username() for u in match.scorers.order_by("username"))
-    form = ScorersForm(request.POST or None, initial={"scorers": current})
+    form = ScorersForm(request.POST or None, initial={"scorers": _named(match)})
     if request.method == "POST" and form.is_valid():
-        match_set_scorers(match=match, scorers=form.cleaned_data["scorers"])
-        messages.success(request, "Scorers saved.")
+        invited = match_set_scorers(match=match, scorers=form.cleaned_data["scorers"],
+                                    by=request.user)
+        messages.success(request, "Scorers saved." + _invited(invited, "score it"))
+        if not can_score(request.user, match):
+            return redirect("games:match-detail", match_id=match.pk)
         return redirect("games:scoring-pad", match_id=match.pk)
     status = 400 if request.method == "POST" else 200
-    return render(request, "games/match_scorers.html", {"form": form, "match": match},
-                  status=status)
+    return render(request, "games/match_scorers.html", {
+        "form": form, "match": match, "invited": invited_to(match)}, status=status)
 
 
 @login_required
@@ -146,26 +174,29 @@ def organised(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@confirmed_email_required
 @require_http_methods(["GET", "POST"])
 def tournament_edit(request: HttpRequest, slug: str | None = None) -> HttpResponse:
     tournament = get_object_or_404(Tournament, slug=slug) if slug else Tournament()
     if slug and not can_organise(request.user, tournament):
         return HttpResponseForbidden(f"Only the organisers of {tournament} (or staff) can "
                                      "change it.")
-    others = " ".join(u.get_username() for u in tournament.organisers.exclude(pk=request.user.pk)
-                      .order_by("username")) if slug else ""
+    others = _named(tournament, exclude=request.user) if slug else ""
     form = TournamentForm(request.POST or None, instance=tournament,
                           initial={"organisers": others})
     if request.method == "POST" and form.is_valid():
         tournament = tournament_save(tournament=form.save(commit=False), by=request.user,
                                      organisers=form.cleaned_data["organisers"])
-        messages.success(request, f"{tournament} saved. Add its matches from + New match.")
+        invited = [a.user for a in invited_to(tournament)]
+        messages.success(request, f"{tournament} saved. Add its matches from + New match."
+                         + _invited(invited, "run it with you"))
         return redirect("games:organised")
     return render(request, "games/tournament_edit.html", {"form": form, "tournament": tournament},
                   status=400 if request.method == "POST" else 200)
 
 
 @login_required
+@confirmed_email_required
 @require_http_methods(["GET", "POST"])
 def team_edit(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
     team = get_object_or_404(Team, pk=team_id) if team_id else Team()
@@ -175,8 +206,7 @@ def team_edit(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
     if team_id:
         initial = {"name": team.name, "short_name": team.short_name,
                    "squad": "\n".join(team.squad.order_by("name").values_list("name", flat=True)),
-                   "managers": " ".join(team.managers.exclude(pk=request.user.pk)
-                                        .values_list("username", flat=True))}
+                   "managers": _named(team, exclude=request.user)}
     form = SquadForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -188,7 +218,9 @@ def team_edit(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
             team.name, team.short_name = data["name"], data["short_name"]
             team_save(team=team, names=data["squad"], by=request.user,
                       managers=data["managers"])
-            messages.success(request, f"{team.name}: squad of {len(data['squad'])} saved.")
+            invited = [a.user for a in invited_to(team)]
+            messages.success(request, f"{team.name}: squad of {len(data['squad'])} saved."
+                             + _invited(invited, "manage it with you"))
             return redirect("games:organised")
     return render(request, "games/team_edit.html", {"form": form, "team": team},
                   status=400 if request.method == "POST" else 200)
@@ -250,3 +282,24 @@ def team_merge_players(request: HttpRequest, team_id: int) -> HttpResponse:
             return redirect("games:team-edit", team_id=team.pk)
     return render(request, "games/team_merge.html", {"form": form, "team": team},
                   status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def appointments(request: HttpRequest) -> HttpResponse:
+    """The invitations waiting on this user: to score a match, run a tournament, manage a
+    team. Each is theirs to accept or decline (games/appointments.py)."""
+    mine = (Appointment.objects.filter(user=request.user)
+            .select_related("by", "match__team_a", "match__team_b", "tournament", "team"))
+    if request.method == "POST":
+        appointment = mine.filter(pk=_index(request.POST.get("appointment"))).first()
+        decision = request.POST.get("decision")
+        if appointment is None or decision not in ("accept", "decline"):
+            return HttpResponse("No such invitation waits for you (choose accept or decline "
+                                "for one listed on this page).", status=400,
+                                content_type="text/plain; charset=utf-8")
+        appointment_answer(appointment=appointment, accept=decision == "accept")
+        messages.success(request, f"{'Accepted' if decision == 'accept' else 'Declined'}: "
+                                  f"{appointment.describe()}.")
+        return redirect("games:appointments")
+    return render(request, "games/appointments.html", {"appointments": mine})

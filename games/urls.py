@@ -22,6 +22,7 @@ urlpatterns = [
     path("score/teams/<int:team_id>/", setup_views.team_edit, name="team-edit"),
     path("score/teams/<int:team_id>/merge/", setup_views.team_merge_players, name="team-merge"),
     path("score/teams/links/", setup_views.team_links, name="team-links"),
+    path("score/appointments/", setup_views.appointments, name="appointments"),
     path("matches/<int:match_id>/", views.match_detail, name="match-detail"),
     path("matches/<int:match_id>/centre/<int:seq>", views.match_centre, name="match-centre"),
     path("matches/<int:match_id>/version", views.match_version, name="match-version"),

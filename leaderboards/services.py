@@ -22,7 +22,12 @@ from leaderboards import cache as board_cache
 from leaderboards.contribution import format_key, match_contribution
 from leaderboards.models import DirtyKey, MatchBatting, MatchBowling, MatchTeam, SetAsideMatch
 from leaderboards.scopes import (
-    DEFAULT_POINTS, FRIENDLIES, global_scopes, parse, row_scopes, tournament_scope,
+    DEFAULT_POINTS,
+    FRIENDLIES,
+    global_scopes,
+    parse,
+    row_scopes,
+    tournament_scope,
 )
 from leaderboards.selectors import contribution_keys
 from scorekeeper.metrics import matches_set_aside

@@ -39,3 +39,18 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class EmailConfirmation(models.Model):
+    """A signed-up account's e-mail address and when its owner confirmed it (by the link mailed
+    to it: scorekeeper/confirmation.py). An account with an unconfirmed row sets nothing up
+    until it is confirmed; accounts made by staff or commands have no row and are not held."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                                related_name="email_confirmation")
+    email = models.EmailField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        state = "confirmed" if self.confirmed_at else "unconfirmed"
+        return f"{self.email} ({state})"

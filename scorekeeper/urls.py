@@ -7,6 +7,8 @@ from games.auth_views import (
     RateLimitedLoginView,
     RateLimitedPasswordResetView,
     admin_login,
+    confirm_email,
+    confirm_resend,
     sign_up,
 )
 from scorekeeper import token_views, views
@@ -20,6 +22,8 @@ urlpatterns = [
     path("accounts/login/", RateLimitedLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/sign-up/", sign_up, name="sign-up"),
+    path("accounts/confirm/<uidb64>/<token>/", confirm_email, name="confirm-email"),
+    path("accounts/confirm/again/", confirm_resend, name="confirm-resend"),
     path("accounts/api-tokens/", token_views.api_tokens, name="api-tokens"),
     path("accounts/password-reset/", RateLimitedPasswordResetView.as_view(),
          name="password_reset"),

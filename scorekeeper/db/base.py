@@ -16,10 +16,22 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.db.backends.postgresql.base import DatabaseWrapper as PostgresDatabaseWrapper
 from psycopg_pool import ConnectionPool
+from psycopg_pool.base import AttemptWithBackoff
 
 POOL_CHECK_IDLE_SECONDS = 1.0
+
+# While PostgreSQL is unreachable the pool retries its connections with exponential backoff
+# (1 s, 2 s, 4 s, …): after a 20 s outage its next try could be 16 s away, and every request
+# until then was a 503 although the database was back (12.6 s measured). A constant delay of
+# DATABASE_POOL_RECONNECT_DELAY instead: a process tries once per delay (for min_size, 1, and
+# for each waiting request), and is back within about that of the database (python -m
+# bench.db_recovery). 0 keeps psycopg_pool's own backoff.
+if settings.DATABASE_POOL_RECONNECT_DELAY > 0:
+    AttemptWithBackoff.INITIAL_DELAY = settings.DATABASE_POOL_RECONNECT_DELAY
+    AttemptWithBackoff.DELAY_BACKOFF = 1.0
 _RETURNED_AT = "_scorekeeper_returned_at"
 
 

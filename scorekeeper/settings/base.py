@@ -113,6 +113,8 @@ EMBEDDED_SERVICES = sorted(_embedded)
 # Django's native psycopg 3 pool; it requires CONN_MAX_AGE = 0.
 DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=20)
 DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=1.0)
+# Seconds between the pool's tries to reconnect while PostgreSQL is down (scorekeeper/db/base.py).
+DATABASE_POOL_RECONNECT_DELAY = env.float("DATABASE_POOL_RECONNECT_DELAY", default=0.5)
 
 
 def _database(url: str) -> dict:

@@ -38,3 +38,20 @@ def make_match(*, players: int = 11, scorer=None, prefix: str = "", **format_fie
 def start_action(match: Match) -> dict:
     return {"kind": "start_innings", "striker": match.a_ids[0], "non_striker": match.a_ids[1],
             "bowler": match.b_ids[0]}
+
+
+def accept_invitations(user) -> int:
+    """``user`` (or the user of that name) accepts every invitation waiting for them, through
+    the page (a client of their own). Returns how many there were."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    if isinstance(user, str):
+        user = get_user_model().objects.get(username=user)
+    client = Client()
+    client.force_login(user)
+    waiting = list(user.appointments.values_list("pk", flat=True))
+    for pk in waiting:
+        response = client.post("/score/appointments/", {"appointment": pk, "decision": "accept"})
+        assert response.status_code == 302, response.content[:200]
+    return len(waiting)

@@ -5,6 +5,8 @@ off a no-ball, a catch first sent without the fielder and then completed, the en
 summary, an undo and an edit of a past ball; the scorecard says what happened in words.
 Screenshots at 360 and 1280 px go to test-artifacts/."""
 
+import re
+
 import pytest
 
 from games.models import LogEntry, Match, Player
@@ -17,7 +19,7 @@ HOME = [f"Rudd Player {i}" for i in range(1, 14)]
 AWAY = [f"Key Player {i}" for i in range(1, 13)]
 
 
-def test_a_new_scorer_signs_up_sets_up_and_scores_two_overs(monkeypatch):
+def test_a_new_scorer_signs_up_sets_up_and_scores_two_overs(monkeypatch, tmp_path):
     # The test reads the database between pages, inside Playwright's (sync) event loop.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import expect, sync_playwright
@@ -25,7 +27,8 @@ def test_a_new_scorer_signs_up_sets_up_and_scores_two_overs(monkeypatch):
     from scorekeeper.embedded import _free_port
 
     port = _free_port()
-    server = start_server(port, child_env())
+    outbox = tmp_path / "mail"  # the server's mail, one file a message
+    server = start_server(port, child_env(EMAIL_URL=f"filemail:///{outbox}"))
     base = f"http://127.0.0.1:{port}"
     shot = lambda page, name: page.screenshot(  # noqa: E731
         path=str(ARTIFACTS / f"journey-{name}.png"), full_page=True)
@@ -42,6 +45,15 @@ def test_a_new_scorer_signs_up_sets_up_and_scores_two_overs(monkeypatch):
             page.fill('input[name="password2"]', "Sunday-Cricket-2026")
             page.click("text=Create account")
             expect(page.locator("h1")).to_have_text("My matches")
+            # Nothing is set up until the address is confirmed, by the link mailed to it.
+            page.click("text=My tournaments and teams")
+            page.click("text=+ New team")
+            expect(page.locator("h1")).to_have_text("Confirm your email address first")
+            shot(page, "confirm-360")
+            mailed = "".join(path.read_text() for path in outbox.iterdir())
+            page.goto(re.search(r"http://\S+/accounts/confirm/\S+/", mailed).group(0))
+            expect(page.locator("h1")).to_have_text("Address confirmed")
+            page.click("text=My matches")
 
             # Two squads.
             for name, squad in (("Ruddington CC", HOME), ("Keyworth CC", AWAY)):

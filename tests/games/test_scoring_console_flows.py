@@ -8,7 +8,7 @@ from django.test import Client
 
 from games.models import LogEntry, Match, Player
 from games.services import match_record_action
-from tests.games.factories import make_match, make_user, start_action
+from tests.games.factories import accept_invitations, make_match, make_user, start_action
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +148,8 @@ def test_create_a_match_and_score_it(client):
     response = client.post("/score/new/", _setup_form(scorers="helper"))
     assert response.status_code == 302
     match = Match.objects.get(team_a__name="Ruddington CC")
+    assert set(match.scorers.all()) == {creator}  # the helper is invited, not yet a scorer
+    assert accept_invitations(helper) == 1
     assert set(match.scorers.all()) == {creator, helper}
     config = match.engine_config()
     assert config.batting_first == str(match.team_a_id)  # Keyworth won the toss and fielded
@@ -178,6 +180,8 @@ def test_only_the_creator_or_staff_choose_scorers(client):
     client.force_login(creator)
     response = client.post(f"/score/{match.pk}/scorers/", {"scorers": "second"})
     assert response.status_code == 302
+    assert not match.scorers.exists()  # the creator stepped down; "second" is invited
+    assert accept_invitations("second") == 1
     assert [u.username for u in match.scorers.all()] == ["second"]
 
 

@@ -9,7 +9,7 @@ from django.core import mail
 from games.models import Match, MatchPlayer, Player, Team, Tournament
 from leaderboards.scopes import tournament_scope
 from leaderboards.selectors import board_summary
-from tests.games.factories import make_match, make_user
+from tests.games.factories import accept_invitations, make_match, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +103,7 @@ def test_only_organisers_appoint_a_tournament_matchs_scorers(client, league):
     assert list(match.scorers.all()) == [creator]
     client.force_login(organiser)
     assert client.post(f"/score/{match.pk}/scorers/", {"scorers": "friend"}).status_code == 302
+    assert accept_invitations("friend") == 1
     assert [u.username for u in match.scorers.all()] == ["friend"]
 
 

@@ -1,54 +1,28 @@
 """PostgreSQL unreachable: a real web process answers 503 with Retry-After within about a second
 (JSON on the API), records nothing it did not acknowledge, and recovers by itself.
 
-The web process reaches the test database through a TCP relay in its own process; SIGKILLing the
-relay cuts every connection at once, as a crashed or partitioned database does, without taking
-the suite's PostgreSQL down; starting it again is the database coming back.
+The web process reaches the test database through a TCP relay in its own process (bench/relay.py);
+SIGKILLing the relay cuts every connection at once, as a crashed or partitioned database does,
+without taking the suite's PostgreSQL down; starting it again is the database coming back.
 """
 
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 from django.conf import settings
 
+from bench.relay import start_relay
 from games.models import LogEntry
 from scorekeeper.embedded import _free_port
-from tests.conftest import ROOT
 from tests.games.factories import make_match, make_user, start_action
 from tests.servers import Browser, child_env, start_server, stop_server
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
-RELAY = """
-import asyncio, sys
-async def pipe(reader, writer):
-    try:
-        while data := await reader.read(65536):
-            writer.write(data)
-            await writer.drain()
-    finally:
-        writer.close()
-async def serve(client_reader, client_writer):
-    reader, writer = await asyncio.open_connection('{host}', {port})
-    await asyncio.gather(pipe(client_reader, writer), pipe(reader, client_writer))
-async def main():
-    server = await asyncio.start_server(serve, '127.0.0.1', {listen})
-    print('ready', flush=True)
-    await server.serve_forever()
-asyncio.run(main())
-"""
-
-
-def _start_relay(listen: int) -> subprocess.Popen:
+def _start_relay(listen: int):
     db = settings.DATABASES["default"]
-    code = RELAY.format(host=db["HOST"] or "127.0.0.1", port=db["PORT"] or 5432, listen=listen)
-    proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE,
-                            text=True)
-    assert proc.stdout.readline().strip() == "ready"
-    return proc
+    return start_relay(host=db["HOST"], port=db["PORT"], listen=listen)
 
 
 def test_scoring_answers_503_fast_while_the_database_is_gone_and_recovers_by_itself():

@@ -84,3 +84,17 @@ def test_within_the_second_a_dead_connection_is_lent_unchecked(monkeypatch):
     monkeypatch.setattr(backend, "POOL_CHECK_IDLE_SECONDS", 0.0)
     with pytest.raises(psycopg.OperationalError):
         backend.check_unless_just_returned(raw)
+
+
+def test_while_postgres_is_down_the_pool_retries_at_a_constant_delay():
+    """psycopg_pool doubles its delay after every failed try (16 s after a 20 s outage); the
+    project's delay keeps it at DATABASE_POOL_RECONNECT_DELAY (bench.db_recovery)."""
+    from psycopg_pool.base import AttemptWithBackoff
+
+    attempt, now, delays = AttemptWithBackoff(timeout=300), time.monotonic(), []
+    for _ in range(10):
+        attempt.update_delay(now)
+        delays.append(attempt.delay)
+        now += attempt.delay
+    limit = settings.DATABASE_POOL_RECONNECT_DELAY * 1.1  # psycopg_pool's ±10 % jitter
+    assert settings.DATABASE_POOL_RECONNECT_DELAY > 0 and max(delays) <= limit, delays
