@@ -211,7 +211,10 @@ def team_edit(request: HttpRequest, team_id: int | None = None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         clash = official_team_named(data["name"])
-        if team.guest_of_id is None and clash is not None and clash.pk != team.pk:
+        if team.guest_of_id and data["name"] != team.name:
+            form.add_error("name", f"A guest XI keeps the name of the team it stands in for "
+                                   f"({team.name}); set up a team of your own to use another.")
+        elif team.guest_of_id is None and clash is not None and clash.pk != team.pk:
             form.add_error("name", f"This name reads the same as {clash.name}'s (case and "
                                    "look-alike letters aside): choose another.")
         else:

@@ -71,9 +71,11 @@ def _match(match_id: int) -> Match:
         raise Http404(f"There is no match {match_id}.") from error
 
 
-def _centre_etag(request: HttpRequest, match_id: int) -> str | None:
+def _card_etag(request: HttpRequest, match_id: int) -> str | None:
+    """The share image's validator: its own prefix, so no other representation of the match
+    (the API's JSON is "m…") ever answers to it."""
     seq = match_seq(match_id=match_id)
-    return None if seq is None else f'"c{match_id}-{seq}"'
+    return None if seq is None else f'"card{match_id}-{seq}"'
 
 
 def centre_html(match: Match, *, all_commentary: bool = False) -> str:
@@ -212,7 +214,7 @@ def match_overlay_fragment(request: HttpRequest, match_id: int, seq: int) -> Htt
 @replica_reads
 @require_GET
 @cache_control(no_cache=True)
-@condition(etag_func=_centre_etag)
+@condition(etag_func=_card_etag)
 def match_card_image(request: HttpRequest, match_id: int) -> HttpResponse:
     """The match as a 1200x630 image to share (the page's Open Graph image)."""
     match = _match(match_id)

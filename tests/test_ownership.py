@@ -185,3 +185,16 @@ def test_a_user_import_fields_guest_xis_and_new_people(alice):
     staff_match, staff_people = cricsheet_create_match(data=data, by=make_user("st", staff=True))
     assert staff_match.team_a.name == "Alice XI" and not staff_match.is_friendly
     assert staff_people["Real 1"].pk == opener.pk
+
+
+def test_a_guest_xi_keeps_the_name_it_stands_in_for(alice, client):
+    mallory = make_user("mallory")
+    guest = _match(mallory, "Alice XI", "Bob XI", BOB, [f"B {i}" for i in range(11)]).team_a
+    client.force_login(mallory)
+    page = client.get(f"/score/teams/{guest.pk}/").content.decode()
+    assert "A guest XI" in page and "accept it as theirs" in page
+    response = client.post(f"/score/teams/{guest.pk}/", {"name": "Carol XI", "short_name": "",
+                                                         "squad": "\n".join(BOB),
+                                                         "managers": ""})
+    assert response.status_code == 400 and "keeps the name" in response.content.decode()
+    assert Team.objects.get(pk=guest.pk).name == "Alice XI"
