@@ -39,8 +39,10 @@ test: $(STAMP) $(CHROMIUM) $(HAPROXY)
 load: $(STAMP)
 	$(PY) -m locustfiles.run
 
+# Style (ruff) and the rooms' doors (import-linter: the contracts in pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 bench-fanout: $(STAMP)
 	$(PY) -m bench.fanout

@@ -24,7 +24,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 def _replay(data: dict) -> tuple[list[int], int]:
     """(each action's delta size, the final snapshot's size) for one real match."""
-    from games.cricsheet import CricsheetReplay
+    from cricket.cricsheet import CricsheetReplay
     from games.cricsheet_import import cricsheet_create_match
     from games.selectors import match_get
     from games.services import match_record_action

@@ -20,23 +20,19 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CONFIGS = {
-    "daphne+core": (["daphne", "-p", "{port}", "bench.fanout_app:application"], "core", "0"),
-    "uvicorn+core": (None, "core", "0"),
-    "uvicorn+pubsub": (None, "pubsub", "0"),
-    "uvicorn+pubsub+nohop": (None, "pubsub", "1"),
+CONFIGS = {  # name: (channel layer, no hop). Uvicorn serves ASGI (daphne is not a dependency)
+    "uvicorn+core": ("core", "0"),
+    "uvicorn+pubsub": ("pubsub", "0"),
+    "uvicorn+pubsub+nohop": ("pubsub", "1"),
 }
 
 
 def _server_command(config: str, port: int) -> list[str]:
     from scorekeeper.runstack import uvicorn_command
 
-    command, _, _ = CONFIGS[config]
-    if command is None:
-        command = uvicorn_command("127.0.0.1", str(port))
-        command[command.index("scorekeeper.asgi:application")] = "bench.fanout_app:application"
-        return command
-    return [sys.executable, "-m", *[part.format(port=port) for part in command]]
+    command = uvicorn_command("127.0.0.1", str(port))
+    command[command.index("scorekeeper.asgi:application")] = "bench.fanout_app:application"
+    return command
 
 
 async def _client(url: str, fans: int, expect: int, timeout: float) -> dict:
@@ -100,7 +96,7 @@ def _measure(config: str, fans: int, messages: int, rate: float) -> dict:
 
     from scorekeeper.embedded import _free_port
 
-    _, layer_name, nohop = CONFIGS[config]
+    layer_name, nohop = CONFIGS[config]
     port = _free_port()
     env = {**os.environ, "BENCH_LAYER": layer_name, "BENCH_NOHOP": nohop,
            "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}

@@ -35,8 +35,8 @@ def _q(values: list[float]) -> str:
 
 def _t20_log(rng: random.Random, a: tuple, b: tuple, config) -> dict:
     """A legal T20 folded by the engine: random runs, a wicket now and then."""
-    from games.engine import apply_in_place, new_state
-    from games.engine.innings import next_batting_team
+    from cricket.engine import apply_in_place, new_state
+    from cricket.engine.innings import next_batting_team
 
     state = new_state()
     sides = {config.teams[0].id: a, config.teams[1].id: b}
@@ -71,8 +71,8 @@ def _t20_log(rng: random.Random, a: tuple, b: tuple, config) -> dict:
 def create_matches(n: int, seed: int = 7) -> list[int]:
     from django.db import connection, transaction
 
-    from games.engine import MatchConfig, result_text
-    from games.engine import Team as EngineTeam
+    from cricket.engine import MatchConfig, result_text
+    from cricket.engine import Team as EngineTeam
     from games.models import Match, Player, Team, Tournament
 
     rng = random.Random(seed)

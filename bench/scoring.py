@@ -25,7 +25,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 def fifty_over_log(overs: int = 50, bowler_max_overs: int = 10):
     """A legal, deterministic two-innings limited-overs match (50 overs unless told): config and
     actions. Five bowlers share the overs, so five times ``bowler_max_overs`` must cover them."""
-    from games.engine import MatchConfig, Team, apply_in_place, new_state
+    from cricket.engine import MatchConfig, Team, apply_in_place, new_state
 
     a = tuple(f"a{i}" for i in range(1, 12))
     b = tuple(f"b{i}" for i in range(1, 12))
@@ -80,7 +80,7 @@ def fifty_over_log_for(match, overs: int = 50, bowler_max_overs: int = 10) -> li
 
 
 def bench_fold(seconds: float = 3.0) -> dict:
-    from games.engine import fold
+    from cricket.engine import fold
 
     config, actions = fifty_over_log()
     count, started = 0, time.perf_counter()

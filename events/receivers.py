@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import transaction
 from django.dispatch import receiver
 
+from cricket.engine.scorecard import innings_summary, scorecard
 from events.services import domain_events_record
-from games.engine.scorecard import innings_summary, scorecard
 from games.signals import action_recorded, players_merged, teams_linked
 from scorekeeper.metrics import events_ingested
 

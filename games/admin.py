@@ -2,8 +2,8 @@
 
 from django.contrib import admin, messages
 
-from games import engine
-from games.engine import laws
+from cricket import engine
+from cricket.engine import laws
 from games.models import (
     Appointment,
     LogEntry,

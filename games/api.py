@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET, require_POST
 
-from games import engine
+from cricket import engine
 from games.models import Match
 from games.selectors import (
     log_entry_payload,

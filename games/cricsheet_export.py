@@ -1,7 +1,7 @@
 """A match as Cricsheet JSON, from the actions in effect in its log."""
 
-from games import engine
-from games.cricsheet import to_cricsheet
+from cricket import engine
+from cricket.cricsheet import to_cricsheet
 from games.models import Match
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from games.cricsheet import (
+from cricket.cricsheet import (
     CricsheetReplay,
     ReplayReport,
     compare,
@@ -22,7 +22,7 @@ from games.cricsheet import (
     format_from_cricsheet,
     sides_from_cricsheet,
 )
-from games.engine import IllegalAction
+from cricket.engine import IllegalAction
 from games.models import Match, Player, PlayerAlias, PlayingConditions, Team, Tournament
 from games.selectors import playing_conditions_in_force
 from games.services import match_create, match_record_action, match_record_log

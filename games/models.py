@@ -1,6 +1,6 @@
 """Tournaments, teams, players, matches and each match's ordered log of scoring actions.
 
-A match's state is a fold over its log (``games.engine``); the latest state is stored on the
+A match's state is a fold over its log (``cricket.engine``); the latest state is stored on the
 match in the same transaction as the log entry that produced it, so reads never replay the log.
 """
 
@@ -14,10 +14,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
-from games.engine import MatchConfig
-from games.engine import Team as EngineTeam
-from games.engine.conditions import CONDITION_FIELDS
-from games.engine.config import FREE_HIT_POLICIES, SUPER_OVER_TIE_RULES
+from cricket.engine import MatchConfig
+from cricket.engine import Team as EngineTeam
+from cricket.engine.conditions import CONDITION_FIELDS
+from cricket.engine.config import FREE_HIT_POLICIES, SUPER_OVER_TIE_RULES
 from scorekeeper.lookalike import skeleton
 
 FREE_HIT_CHOICES = [(p, p.replace("_", " ")) for p in FREE_HIT_POLICIES]
@@ -131,7 +131,7 @@ class ConditionFields(models.Model):
 
 
 class PlayingConditions(ConditionFields):
-    """A competition's playing conditions from a date (seeded from ``games.engine.conditions``;
+    """A competition's playing conditions from a date (seeded from ``cricket.engine.conditions``;
     staff edit them in admin). A match takes a snapshot of them when it is created."""
 
     competition = models.CharField(max_length=40, help_text="t20i, odi, test, ipl, club_t20 …")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from games import engine
+from cricket import engine
 from games.models import LogEntry, Match, MatchPlayer, Player, PlayerAlias
 from games.services import match_refold
 from games.signals import players_merged

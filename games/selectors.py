@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Exists, OuterRef
 
-from games import engine
-from games.engine.dismissals import may_resume
-from games.engine.innings import next_batting_team
-from games.engine.scorecard import scorecard
-from games.engine.state import max_wickets
+from cricket import engine
+from cricket.engine.dismissals import may_resume
+from cricket.engine.innings import next_batting_team
+from cricket.engine.scorecard import scorecard
+from cricket.engine.state import max_wickets
 from games.models import (
     LogEntry,
     Match,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, connection, transaction
 
-from games import engine
-from games.engine.schema import check_action
+from cricket import engine
+from cricket.engine.schema import check_action
 from games.jsontext import from_json, to_json
 from games.models import LogEntry, Match, MatchPlayer, Player, Team
 from games.permissions import can_score

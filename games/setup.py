@@ -7,8 +7,8 @@ import datetime
 
 from django.db import transaction
 
+from cricket.engine.conditions import conditions_for
 from games.appointments import appoint
-from games.engine.conditions import conditions_for
 from games.models import Match, Player, Team, Tournament
 from games.selectors import known_players, playing_conditions_in_force
 from games.services import match_create

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models import Q
 
-from games import engine
+from cricket import engine
 from games.models import LogEntry, Match, MatchPlayer, Player, Team
 from games.permissions import can_manage_team
 from games.players import player_merge, renamed

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from games.engine import MatchConfig
-from games.engine.scorecard import scorecard
-from games.engine.state import innings_over_by_wickets
+from cricket.engine import MatchConfig
+from cricket.engine.scorecard import scorecard
+from cricket.engine.state import innings_over_by_wickets
 
 ENDED = ("completed", "abandoned")
 

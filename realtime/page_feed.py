@@ -14,7 +14,6 @@ import time
 from collections import OrderedDict
 
 from django.conf import settings
-from django.template.loader import render_to_string
 
 from realtime import page
 from realtime.shards import client_for_match
@@ -55,11 +54,20 @@ def watch_key(match_id: int) -> str:
     return f"{_prefix()}:pagewatch:{match_id}"
 
 
+_renderer = None
+
+
+def use_renderer(renderer) -> None:
+    """The function that renders a match's centre panels (the centre app sets it at start)."""
+    global _renderer
+    _renderer = renderer
+
+
 def render(match) -> str:
     """The centre's panels for ``match`` as it stands (its ``seq`` and ``state``)."""
-    from games.centre import centre_context
-
-    return render_to_string("games/_centre.html", centre_context(match))
+    if _renderer is None:
+        raise RuntimeError("No page renderer: the centre app is not installed.")
+    return _renderer(match)
 
 
 def page_message(version: int, html: str) -> str:

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from centre.urls import urlpatterns as centre_urls
 from games.auth_views import (
     RateLimitedLoginView,
     RateLimitedPasswordResetView,
@@ -11,7 +12,9 @@ from games.auth_views import (
     confirm_resend,
     sign_up,
 )
+from games.urls import urlpatterns as games_urls
 from scorekeeper import token_views, views
+from scoring.urls import urlpatterns as scoring_urls
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="games:match-list"), name="home"),
@@ -33,7 +36,8 @@ urlpatterns = [
          name="password_reset_confirm"),
     path("accounts/reset/done/", auth_views.PasswordResetCompleteView.as_view(),
          name="password_reset_complete"),
-    path("", include("games.urls")),
+    # One namespace, "games", for a match's pages, its console and its API (three apps' urls).
+    path("", include((games_urls + scoring_urls + centre_urls, "games"))),
     path("", include("events.urls")),
     path("", include("realtime.urls")),
     path("", include("leaderboards.urls")),

@@ -4,15 +4,15 @@
 import json
 
 import pytest
-from channels.testing import WebsocketCommunicator
 from django.contrib.auth import get_user_model
 
+from cricket.engine.schema import FIELDS
 from events.models import Event
-from games.engine.schema import FIELDS
 from games.models import LogEntry, Match, Player, Team, Tournament
 from games.services import match_record_action
 from scorekeeper.asgi import application
 from tests.games.factories import make_match, make_user, start_action
+from tests.websocket import WebsocketCommunicator
 
 pytestmark = pytest.mark.django_db
 

@@ -157,7 +157,7 @@ def test_a_database_outage_is_a_503_with_retry_after_whatever_debug_is(
         raise OperationalError("connection refused")
 
     monkeypatch.setattr("games.api.match_get_for_fans", down)
-    monkeypatch.setattr("games.views.match_get_for_fans", down)
+    monkeypatch.setattr("centre.views.match_get_for_fans", down)
     client.raise_request_exception = False
     response = client.get(path.format(id=match.pk))
     assert response.status_code == 503 and response["Retry-After"] == "5"

@@ -76,7 +76,7 @@ def _free_hit_policies(apps, schema_editor):
 
 
 def _seed_presets(apps, schema_editor):
-    from games.engine.conditions import PRESETS
+    from cricket.engine.conditions import PRESETS
 
     PlayingConditions = apps.get_model("games", "PlayingConditions")
     for preset in PRESETS:

@@ -29,7 +29,6 @@ USE_I18N = False
 USE_TZ = True
 
 INSTALLED_APPS = [
-    "daphne",  # only for its runserver; production serves ASGI with Uvicorn (see README)
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -41,6 +40,8 @@ INSTALLED_APPS = [
     "psqlextra",
     "scorekeeper",
     "games",
+    "scoring",
+    "centre",
     "events",
     "leaderboards",
     "realtime",

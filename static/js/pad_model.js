@@ -20,7 +20,7 @@
     return Number.isNaN(value) ? 0 : value;
   }
 
-  // The ball a queued form describes (as games/pad_actions.py reads it), or null.
+  // The ball a queued form describes (as scoring/pad_actions.py reads it), or null.
   function ball(fields) {
     const name = fields.action || "";
     const b = { bat: 0, wides: 0, noballs: 0, byes: 0, legbyes: 0, boundary: fields.boundary === "on",
@@ -49,7 +49,7 @@
     return b;
   }
 
-  // The symbol scorebooks write for a ball (the engine's, games/engine/deliveries.py).
+  // The symbol scorebooks write for a ball (the engine's, cricket/engine/deliveries.py).
   function symbol(b) {
     let text;
     if (b.wides) text = `${b.wides}wd`;

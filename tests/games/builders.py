@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from games.engine import MatchConfig, Team, apply, new_state
+from cricket.engine import MatchConfig, Team, apply, new_state
 
 
 def config(players: int = 11, overs: int | None = 20, **options) -> MatchConfig:

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from games.cricsheet import CricsheetReplay
-from games.engine import IllegalAction, apply_in_place, new_state, result_text
-from games.engine.conditions import conditions_for, follow_on_lead, preset_for
+from cricket.cricsheet import CricsheetReplay
+from cricket.engine import IllegalAction, apply_in_place, new_state, result_text
+from cricket.engine.conditions import conditions_for, follow_on_lead, preset_for
 from tests.games.builders import Scorer, config
 from tests.games.test_engine_replay import DEV_FILES, FILES
 

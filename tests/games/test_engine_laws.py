@@ -4,14 +4,14 @@ import copy
 
 import pytest
 
-from games.engine import (
+from cricket.engine import (
     IllegalAction,
     apply_in_place,
     effective_actions,
     fold,
     result_text,
 )
-from games.engine.scorecard import batting_card, bowling_card, scorecard
+from cricket.engine.scorecard import batting_card, bowling_card, scorecard
 from tests.games.builders import Scorer, config
 
 

@@ -3,9 +3,9 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from games.engine import IllegalAction, apply, effective_actions, fold, new_state
-from games.engine.innings import next_batting_team
-from games.engine.state import max_balls, max_wickets
+from cricket.engine import IllegalAction, apply, effective_actions, fold, new_state
+from cricket.engine.innings import next_batting_team
+from cricket.engine.state import max_balls, max_wickets
 from tests.games.builders import config
 
 KINDS = ["bowled", "caught", "lbw", "stumped", "run_out", "run_out_non_striker", "hit_wicket"]

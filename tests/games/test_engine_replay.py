@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from games.cricsheet import CricsheetReplay, compare, file_problems, to_cricsheet
-from games.engine import apply_in_place, fold, new_state
+from cricket.cricsheet import CricsheetReplay, compare, file_problems, to_cricsheet
+from cricket.engine import apply_in_place, fold, new_state
 from tests.games.cricsheet_deliveries import normalise
 
 # CRICSHEET_DIR points the replay at a larger set of matches (any folder of Cricsheet JSON).

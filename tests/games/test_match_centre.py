@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from games.centre import match_story
+from centre.panels import match_story
 from games.cricsheet_import import cricsheet_import
 from games.services import match_record_action
 from tests.games.factories import make_match, start_action
@@ -78,7 +78,7 @@ def test_the_story_adds_up_to_the_scorecard():
 
 
 def _undone(match) -> int:
-    from games import engine
+    from cricket import engine
 
     entries = list(match.log.order_by("seq").values_list("seq", "payload"))
     kept = [a for _, a in engine.effective_actions(entries) if a.get("kind") == "delivery"]

@@ -9,10 +9,10 @@ import time
 
 import pytest
 
-from games.engine import apply, new_state
+from cricket.engine import apply, new_state
 from games.models import LogEntry, Match
-from games.pad_actions import form_action
 from games.services import match_record_action
+from scoring.pad_actions import form_action
 from tests.browser import ARTIFACTS, launch_chromium
 from tests.games.factories import make_match, make_user
 from tests.servers import child_env, start_server, stop_server
@@ -266,7 +266,7 @@ def test_the_same_queue_sent_from_two_tabs_and_after_a_lost_answer_records_once(
 
 def test_the_model_follows_the_engine_for_the_simple_cases():
     """pad_model.js mirrors the engine's scoring of the balls it follows: the same taps give the
-    same runs, wickets, overs and strike as games.engine (a guard against the two drifting)."""
+    same runs, wickets, overs and strike as cricket.engine (a guard against the two drifting)."""
     from playwright.sync_api import sync_playwright
 
     from games.selectors import pad_snapshot

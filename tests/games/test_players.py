@@ -2,7 +2,7 @@
 
 import pytest
 
-from games.engine import IllegalAction
+from cricket.engine import IllegalAction
 from games.models import LogEntry, Match, Player, PlayerAlias, Tournament
 from games.players import player_merge
 from games.services import match_replay_state

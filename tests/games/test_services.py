@@ -3,7 +3,7 @@
 import pytest
 from django.db import transaction
 
-from games import engine
+from cricket import engine
 from games.models import LogEntry, Match
 from games.services import (
     IdempotencyConflict,

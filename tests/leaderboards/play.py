@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from games.engine.innings import next_batting_team
+from cricket.engine.innings import next_batting_team
 from games.services import match_record_action
 from tests.games.factories import make_match
 

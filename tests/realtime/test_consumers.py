@@ -4,13 +4,13 @@ import asyncio
 
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
-from channels.testing import WebsocketCommunicator
 
 from games.services import match_record_action
 from realtime.delta import apply_patch
 from realtime.snapshots import snapshot_view
 from scorekeeper.asgi import application
 from tests.games.factories import make_match, start_action
+from tests.websocket import WebsocketCommunicator
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 ORIGIN = [(b"origin", b"http://testserver")]

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from games.cricsheet import CricsheetReplay
-from games.engine import apply_in_place, new_state
-from games.engine.scorecard import scorecard
+from cricket.cricsheet import CricsheetReplay
+from cricket.engine import apply_in_place, new_state
+from cricket.engine.scorecard import scorecard
 from realtime.delta import fan_view
 from tests.games.test_engine_replay import DEV_FILES
 

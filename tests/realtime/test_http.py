@@ -83,9 +83,8 @@ async def test_sse_unknown_match_is_404():
 
 @pytest.mark.django_db(transaction=True)
 async def test_ws_metrics_count_snapshots_and_deltas():
-    from channels.testing import WebsocketCommunicator
-
     from realtime.metrics import ws_metrics
+    from tests.websocket import WebsocketCommunicator
 
     match = await database_sync_to_async(make_match)()
     await _record(match, start_action(match))

@@ -11,7 +11,6 @@ import random
 import pytest
 import websockets
 from channels.db import database_sync_to_async
-from channels.testing import WebsocketCommunicator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +22,7 @@ from realtime.buffer import buffer_key, buffer_since
 from realtime.shards import client_for_match
 from scorekeeper.asgi import application
 from tests.games.factories import make_match, start_action
+from tests.websocket import WebsocketCommunicator
 
 ORIGIN = [(b"origin", b"http://testserver")]
 

@@ -8,12 +8,12 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 
 from games.models import Match
-from games.scoring_views import scoring_pad
 from games.services import match_record_action
 from realtime.buffer import buffer_key, buffer_since
 from realtime.shards import client_for_match
 from scorekeeper.after_response import after_response, answer_first
 from scorekeeper.tokens import api_token_create
+from scoring.views import scoring_pad
 from tests.games.factories import make_match, make_user, start_action
 
 

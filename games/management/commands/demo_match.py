@@ -5,9 +5,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from games.cricsheet import CricsheetReplay
+from cricket.cricsheet import CricsheetReplay
+from cricket.engine import apply_in_place, new_state
 from games.cricsheet_import import cricsheet_create_match
-from games.engine import apply_in_place, new_state
 from games.models import Match
 from games.services import match_record_action
 

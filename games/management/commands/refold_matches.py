@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from games.engine.state import STATE_SCHEMA
+from cricket.engine.state import STATE_SCHEMA
 from games.models import Match
 from games.services import match_refold
 

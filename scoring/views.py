@@ -3,7 +3,7 @@ list with edit-a-past-ball, and the scorer's scorecard.
 
 Every form carries ``expected_seq`` and an idempotency key, so a double tap or a resubmitted form
 records one ball, and a page made stale by a co-scorer says so instead of scoring blind. Views stay
-thin: forms are parsed in ``games.pad_actions``, written by ``games.services``.
+thin: forms are parsed in ``scoring.pad_actions``, written by ``games.services``.
 """
 
 from __future__ import annotations
@@ -24,12 +24,11 @@ from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
-from games import engine
-from games.engine import laws
-from games.engine.dismissals import may_resume
-from games.engine.innings import next_batting_team
+from cricket import engine
+from cricket.engine import laws
+from cricket.engine.dismissals import may_resume
+from cricket.engine.innings import next_batting_team
 from games.models import Match
-from games.pad_actions import PAD_ACTIONS, PAD_KEYS, PAD_LABELS, FormError, form_action
 from games.permissions import can_score
 from games.selectors import (
     match_by_id,
@@ -41,6 +40,7 @@ from games.selectors import (
 )
 from games.services import IdempotencyConflict, NotAScorer, StaleState, match_record_action
 from scorekeeper.after_response import answer_first
+from scoring.pad_actions import PAD_ACTIONS, PAD_KEYS, PAD_LABELS, FormError, form_action
 
 STALE_MESSAGE = ("Someone else scored: here is the current state. "
                  "Enter the ball again if it is still needed.")

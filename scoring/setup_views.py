@@ -12,10 +12,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from games import engine
+from cricket import engine
 from games.appointments import ROLES, appointment_answer, invited_to, role_of
 from games.auth_views import confirmed_email_required
-from games.forms import (
+from games.models import Appointment, Match, Team, Tournament
+from games.permissions import can_appoint_scorers, can_manage_team, can_organise, can_score
+from games.players import player_merge
+from games.selectors import last_xi, official_team_named, team_fielded
+from games.setup import match_set_scorers, match_setup, team_save, tournament_save
+from games.teams import team_link_accept, team_link_reject
+from scoring.forms import (
     FORMATS,
     MatchSetupForm,
     MergePlayersForm,
@@ -23,12 +29,6 @@ from games.forms import (
     SquadForm,
     TournamentForm,
 )
-from games.models import Appointment, Match, Team, Tournament
-from games.permissions import can_appoint_scorers, can_manage_team, can_organise, can_score
-from games.players import player_merge
-from games.selectors import last_xi, official_team_named, team_fielded
-from games.setup import match_set_scorers, match_setup, team_save, tournament_save
-from games.teams import team_link_accept, team_link_reject
 
 NOT_ORGANISER = ("Only the organisers of {tournament} (or staff) can add its matches. Leave the "
                  "tournament empty to set up a friendly, or ask an organiser to add you.")

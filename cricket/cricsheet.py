@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from games.engine import MatchConfig, Team
-from games.engine.conditions import competition_for, conditions_for, follow_on_lead
-from games.engine.state import balls_bowled, current_innings
+from cricket.engine import MatchConfig, Team
+from cricket.engine.conditions import competition_for, conditions_for, follow_on_lead
+from cricket.engine.state import balls_bowled, current_innings
 
 KIND_MAP = {
     "bowled": "bowled", "caught": "caught", "caught and bowled": "caught_and_bowled",
@@ -486,7 +486,7 @@ def to_cricsheet(config: MatchConfig, actions: list[dict], info: dict) -> dict:
     ``info`` carries what the log does not know (dates, venue, event, toss); teams, players,
     overs and the outcome come from the config and the folded state.
     """
-    from games.engine import apply_in_place, new_state
+    from cricket.engine import apply_in_place, new_state
 
     name = config.name
     state = new_state()

@@ -16,7 +16,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import condition, require_GET
 
-from games.centre import (
+from centre.panels import (
     OVERLAY_MODES,
     OVERLAY_THEMES,
     centre_context,

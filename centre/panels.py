@@ -2,15 +2,15 @@
 live panel, ball-by-ball commentary grouped by over, and the charts (worm, Manhattan, run rate).
 
 Built from the match's state and one fold of its log, and rendered once per version of the
-match (games.views caches the fragment by seq), so a thousand fans cost one build a ball.
+match (centre.views caches the fragment by seq), so a thousand fans cost one build a ball.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from games import engine
-from games.engine.scorecard import how_out
+from cricket import engine
+from cricket.engine.scorecard import how_out
 from games.models import Match
 
 COMMENTARY_OVERS = 12  # overs of commentary on the page; the rest behind "all commentary"
@@ -184,7 +184,7 @@ def _over_end(config: engine.MatchConfig, inn: dict, bowler: str | None) -> dict
 
 def centre_context(match: Match, *, all_commentary: bool = False) -> dict:
     """Everything templates/games/_centre.html shows, for one version of the match."""
-    from games import charts
+    from centre import charts
     from games.selectors import match_payload, match_roles
 
     config = match.engine_config()
@@ -267,3 +267,10 @@ def share_card(match: Match) -> dict:
             "innings": innings, "row_height": 380 // max(rows, 1),
             "line": view["result"]["text"] if view["result"] else (
                 _chase(view, config) if status == "innings_break" else STATUS_LABELS[status])}
+
+
+def centre_panels_html(match: Match) -> str:
+    """The centre's panels for ``match`` as it stands: what a page loads and realtime pushes."""
+    from django.template.loader import render_to_string
+
+    return render_to_string("games/_centre.html", centre_context(match))
