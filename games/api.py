@@ -119,7 +119,7 @@ def match_actions(request: HttpRequest, match_id: int) -> JsonResponse:
         return _error(409, str(error))
     # What changed, not the whole match: the delta fans get (a replayed retry has none; its
     # client reads the state with GET). The full state stays a GET with its ETag.
-    delta = getattr(recorded.entry, "delta", None) if recorded.created else None
+    delta = recorded.delta if recorded.created else None
     return JsonResponse(
         {"seq": recorded.match.seq, "entry": log_entry_payload(recorded.entry),
          "replayed": not recorded.created, "needs": recorded.match.state["needs"],

@@ -48,6 +48,10 @@ class Recorded:
     entry: LogEntry
     match: Match
     created: bool  # False when an idempotent retry returned the first result
+    # What the fans get for this action, built on demand by whoever announced it to them (the
+    # answer of an ``action_recorded`` receiver: realtime's delta builder), so the scorer's
+    # answer can carry it; None on a replayed retry or with nobody to build it.
+    delta: Callable[[], dict | None] | None = None
 
 
 def _validated_action(action: dict) -> dict:
@@ -209,9 +213,11 @@ def match_record_action(
                          idempotency_key=idempotency_key or None, warnings=state["warnings"])
         entry._state.adding = False
         match.seq, match.state, match.status, match.result_text = seq + 1, state, status, text
-        action_recorded.send(sender=Match, match=match, entry=entry, before=before, after=state,
-                             config=config)
-    return Recorded(entry=entry, match=match, created=True)
+        answers = action_recorded.send(sender=Match, match=match, entry=entry, before=before,
+                                       after=state, config=config)
+    builders = [answer for _, answer in answers if callable(answer)]
+    return Recorded(entry=entry, match=match, created=True,
+                    delta=builders[0] if builders else None)
 
 
 def match_record_log(

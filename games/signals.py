@@ -4,6 +4,8 @@
 that appended the entry, with ``match``, ``entry``, ``before`` and ``after`` (states) and
 ``config``. A receiver that writes rows (the events outbox) joins that transaction, so a rolled
 back action leaves nothing behind; a receiver that publishes must use ``transaction.on_commit``.
+A receiver may answer with a function that builds the fans' delta of the action: the write
+service returns it as ``Recorded.delta`` (the JSON API's answer carries the delta).
 """
 
 from django.dispatch import Signal

@@ -100,9 +100,10 @@ def _view(match, config, state: dict, seq: int, *, previous: dict | None = None,
 def publish_delta(sender, match, entry, before, after, config, **kwargs):
     """Once the action commits (the match row's lock is released by then, and a rolled-back
     action publishes nothing), build its delta, buffer it and publish it: one Redis PUBLISH
-    whatever the number of fans or server processes. ``entry.delta()`` is the message, built
-    once: the JSON API's answer carries it (built before that answer); the publish runs after
-    the answer in an ``answer_first`` view (the pad and the JSON API), else at commit."""
+    whatever the number of fans or server processes. Answers with the delta's builder (the
+    write service returns it as ``Recorded.delta``): the message is built once, and the JSON
+    API's answer carries it (built before that answer); the publish runs after the answer in an
+    ``answer_first`` view (the pad and the JSON API), else at commit."""
     built: list[dict] = []
 
     def delta() -> dict:
@@ -139,11 +140,11 @@ def publish_delta(sender, match, entry, before, after, config, **kwargs):
                              match.pk, entry.seq)
             return None
 
-    entry.delta = for_the_answer
     # robust: the action is committed whatever happens here; a fan that misses this delta (Redis
     # briefly down) sees the gap at the next one and resyncs, and the relay republishes. The
     # scorer's answer goes first: fans get the ball the moment after.
     transaction.on_commit(lambda: after_response(send), robust=True)
+    return for_the_answer
 
 
 @receiver(post_save, sender=Match, dispatch_uid="realtime.forget_reused_id")

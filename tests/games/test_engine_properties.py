@@ -124,3 +124,70 @@ def test_undo_after_any_action_restores_the_previous_state(data):
         tail = [(len(log) + i + 1, {"kind": "undo"}) for i in range(undos)]
         effective = effective_actions(entries + tail)
         assert fold(cfg, [a for _, a in effective]) == states[-1 - undos]
+
+
+# Any action at all: every kind the engine knows (and one it does not), each field drawn from
+# values that are right somewhere, wrong here, or nonsense.
+FIELDS = ["striker", "non_striker", "bowler", "player", "player_out", "out", "in", "replaced_by",
+          "team", "winner", "batting", "runs", "boundary", "extras", "wickets", "how", "overs",
+          "target", "reason", "result", "method", "balls", "fielders"]
+
+
+def _any_value(data, cfg):
+    people = [p for team in cfg.teams for p in (*team.players, *team.substitutes)]
+    teams = [team.id for team in cfg.teams]
+    return data.draw(st.one_of(
+        st.sampled_from(people + teams + ["zz", "", None, True, False]),
+        st.integers(-3, 1000), st.sampled_from([*KINDS, "retired_hurt", "won", "tie", "D/L"]),
+        st.lists(st.sampled_from([*people, "zz"]), max_size=3),
+        st.fixed_dictionaries({}, optional={
+            "wides": st.integers(-1, 6), "noballs": st.integers(-1, 2),
+            "byes": st.integers(-1, 5), "legbyes": st.integers(-1, 5),
+            "penalty": st.integers(-5, 10)}),
+        st.lists(st.fixed_dictionaries({"kind": st.sampled_from([*KINDS, "nonsense"])}, optional={
+            "player_out": st.sampled_from([*people, "zz"]),
+            "fielders": st.lists(st.sampled_from(people), max_size=2)}), max_size=3)))
+
+
+def _any_action(data, cfg) -> dict:
+    from cricket.engine.fold import HANDLERS
+
+    action = {"kind": data.draw(st.sampled_from([*HANDLERS, "no_such_kind"]))}
+    for name in data.draw(st.lists(st.sampled_from(FIELDS), max_size=5, unique=True)):
+        action[name] = _any_value(data, cfg)
+    return action
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), players=st.integers(3, 11), overs=st.integers(1, 2),
+       innings=st.sampled_from([1, 2]))
+def test_a_refused_action_changes_nothing_in_any_reachable_state(data, players, overs,
+                                                                 innings):
+    """The generic promise behind every 4xx of the write path: from any state a scorer can
+    reach, any action refused (by its shape, ``check_action``, as the write service checks it
+    first, or by the fold) leaves the state exactly as it was, in place; none raises anything
+    but IllegalAction (anything else would be a 500)."""
+    import json
+
+    from cricket.engine import apply_in_place
+    from cricket.engine.schema import check_action
+
+    cfg = config(players=players, overs=overs, bowler_max_overs=None,
+                 innings_per_side=innings)
+    state = new_state()
+    for _ in range(data.draw(st.integers(0, 80))):  # a reachable state, by legal play
+        if state["needs"] is None:
+            break
+        try:
+            state = apply(cfg, state, _next_action(data, cfg, state))
+        except IllegalAction:
+            continue
+    for _ in range(data.draw(st.integers(1, 12))):
+        action = _any_action(data, cfg)
+        before = json.dumps(state, sort_keys=True)
+        try:
+            apply_in_place(cfg, state, check_action(action))
+        except IllegalAction:
+            assert json.dumps(state, sort_keys=True) == before, action
+        except (TypeError, ValueError, KeyError, AttributeError) as error:  # a 500 in the API
+            raise AssertionError(f"{action!r} raised {error!r}, not IllegalAction") from error

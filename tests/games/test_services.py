@@ -171,7 +171,7 @@ def test_the_right_to_score_and_the_match_are_read_with_the_lock():
     recorded = match_record_action(match=match_by_id(match_id=match.pk),
                                    action={"kind": "delivery", "runs": 2}, by=staff,
                                    require_scorer=True)
-    assert recorded.match.seq == 2 and recorded.entry.delta()["v"] == 2
+    assert recorded.match.seq == 2 and recorded.delta()["v"] == 2
     with pytest.raises(Match.DoesNotExist):
         match_record_action(match=match_by_id(match_id=10**9), action={"kind": "delivery"},
                             by=staff, require_scorer=True)

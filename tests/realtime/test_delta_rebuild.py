@@ -38,7 +38,7 @@ def test_deltas_rebuild_the_snapshot_across_innings_undos_and_corrections():
     def record(action):
         nonlocal view, recorded_actions
         recorded = match_record_action(match=match, action=action)
-        delta = recorded.entry.delta()
+        delta = recorded.delta()
         assert delta["v"] == recorded.match.seq
         view = apply_patch(view, delta["patch"])
         assert _without_nulls(view) == _without_nulls(
