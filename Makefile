@@ -7,6 +7,8 @@ STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 # Debian's HAProxy: the load balancer of `make cluster` (and of its test).
 HAPROXY := /usr/sbin/haproxy
+# Debian's Node.js: the pad's JavaScript model replayed against the engine's vectors, no browser.
+NODE := /usr/bin/node
 
 .PHONY: run cluster test lint load bench-fanout bench-scoring bench-events bench-fans bench-console bench-write bench-leaderboards clean
 
@@ -22,6 +24,9 @@ $(CHROMIUM):
 $(HAPROXY):
 	apt-get install -y -q haproxy || (apt-get update -q && apt-get install -y -q haproxy)
 
+$(NODE):
+	apt-get install -y -q nodejs || (apt-get update -q && apt-get install -y -q nodejs)
+
 run: $(STAMP)
 	$(PY) -m scorekeeper.runstack
 
@@ -31,7 +36,7 @@ run: $(STAMP)
 cluster: $(STAMP) $(HAPROXY)
 	$(PY) -m scorekeeper.cluster $(CLUSTER_ARGS)
 
-test: $(STAMP) $(CHROMIUM) $(HAPROXY)
+test: $(STAMP) $(CHROMIUM) $(HAPROXY) $(NODE)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # A bounded matchday under Locust against TARGET (default: a local stack it starts and stops);

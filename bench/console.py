@@ -20,9 +20,10 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import statistics
 import threading
 import time
+
+from bench.stats import quantiles
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -140,7 +141,7 @@ def _run(base: str, scorers: int, mode: str, args) -> None:
     for _, match, _ in jobs:
         match.refresh_from_db()
     recorded = sum(match.state["innings"][0]["legal_balls"] for _, match, _ in jobs)
-    q = statistics.quantiles(out["latencies"], n=100)
+    q = quantiles(out["latencies"])
     print(f"{args.workers} process(es), {scorers} scorer(s), {mode:>8}: {out['balls']} balls "
           f"in {elapsed:.1f} s ({out['balls'] / elapsed:.0f} balls/s); "
           f"p50 {q[49] * 1000:.1f} ms, p95 {q[94] * 1000:.1f} ms, "

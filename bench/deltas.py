@@ -19,6 +19,8 @@ import os
 import statistics
 import time
 
+from bench.stats import percentile
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
@@ -68,7 +70,7 @@ def _replay(data: dict) -> tuple[list[int], int]:
 def _line(label: str, matches: int, sizes: list[int], snapshots: list[int], pages: list[int],
           page_snapshots: list[int], build: list[float]) -> None:
     def p95(values):
-        return statistics.quantiles(values, n=20)[18]
+        return percentile(values, 0.95)
 
     print(f"{label:<9} {matches:>7} {len(sizes):>7} | {statistics.median(sizes):>6.0f} "
           f"{p95(sizes):>6.0f} {max(sizes):>6} {statistics.median(snapshots):>8.0f} | "

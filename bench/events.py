@@ -13,10 +13,11 @@ import argparse
 import http.client
 import json
 import os
-import statistics
 import threading
 import time
 from datetime import UTC, datetime
+
+from bench.stats import quantiles
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -103,7 +104,7 @@ def main() -> None:
             [first_id],
         )
         stored = cursor.fetchone()[0]
-    q = statistics.quantiles(out["latencies"], n=100)
+    q = quantiles(out["latencies"])
     print(
         f"{args.clients} clients, batches of {args.batch}, {args.workers} Gunicorn worker(s), "
         f"{elapsed:.1f} s"

@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = {  # name: (channel layer, no hop). Uvicorn serves ASGI (daphne is not a dependency)
     "uvicorn+core": ("core", "0"),
@@ -65,7 +67,7 @@ async def _client(url: str, fans: int, expect: int, timeout: float) -> dict:
     for ws in sockets:
         await ws.close()
     latencies.sort()
-    pct = lambda p: round(latencies[int(p * (len(latencies) - 1))] * 1000, 1) if latencies else None  # noqa: E731
+    pct = lambda p: round(percentile(latencies, p) * 1000, 1) if latencies else None  # noqa: E731
     return {"delivered": sum(counts), "expected": fans * expect,
             "seconds": finished - (first_receipt[0] if first_receipt else finished),
             "p50_ms": pct(0.50), "p95_ms": pct(0.95), "p99_ms": pct(0.99)}

@@ -29,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench.stats import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -173,7 +175,7 @@ def _spawn_client(urls: list[str], balls: int, timeout: float) -> subprocess.Pop
 
 def _summary(result: dict) -> dict:
     ordered = sorted(result["latencies"]) or [0]
-    pick = lambda q: ordered[int(q * (len(ordered) - 1))] * 1000  # noqa: E731
+    pick = lambda q: percentile(ordered, q) * 1000  # noqa: E731
     per_s = result["delivered"] / result["seconds"] if result["seconds"] else 0
     return {"per_s": per_s, "p50": pick(0.5), "p95": pick(0.95), "p99": pick(0.99)}
 
@@ -306,7 +308,7 @@ def _run(args, stream: str, fans: int, matches: list) -> dict:
     if storm is not None:
         storm["resumed"] = len(result["resumes"])
         after = [t - storm["up_at"] for t in result["resumes"]]
-        storm["resume_s"] = (after[len(after) // 2], after[int(0.99 * (len(after) - 1))],
+        storm["resume_s"] = (percentile(after, 0.5), percentile(after, 0.99),
                              after[-1]) if after else None
         storm["refused"] = result["refused"]
     return {**result, **_summary(result), "cpu": cpu, "storm": storm,

@@ -19,8 +19,9 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import time
+
+from bench.stats import quantiles
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -29,7 +30,7 @@ BIG_SCOPE = "s:bench-1m"
 
 
 def _q(values: list[float]) -> str:
-    q = statistics.quantiles(values, n=100)
+    q = quantiles(values)
     return f"p50 {q[49] * 1000:.2f} ms, p95 {q[94] * 1000:.2f} ms"
 
 

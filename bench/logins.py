@@ -12,9 +12,10 @@ import argparse
 import collections
 import os
 import re
-import statistics
 import threading
 import time
+
+from bench.stats import quantiles
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -71,7 +72,7 @@ def main() -> None:
             thread.start()
         for thread in threads:
             thread.join()
-    q = statistics.quantiles(out["latencies"], n=100)
+    q = quantiles(out["latencies"])
     answered = out["status"].get(302, 0)
     print(f"{args.workers} process(es), {args.users} simultaneous logins: {answered} signed in "
           f"(302); statuses {dict(out['status'])}; p50 {q[49] * 1000:.0f} ms, "

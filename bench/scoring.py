@@ -19,6 +19,8 @@ import threading
 import time
 import uuid
 
+from bench.stats import quantiles
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
 
@@ -167,7 +169,7 @@ def bench_service(scorers: int, balls: int, processes: int) -> dict:
         proc.join()
     elapsed = max(sum(run) for run in runs)  # the slowest scorer's busy time bounds the run
     latencies = sorted(x for run in runs for x in run)
-    q = statistics.quantiles(latencies, n=100)
+    q = quantiles(latencies)
     first = [x for run in runs for x in run[:100]]
     last = [x for run in runs for x in run[-100:]]
     return {

@@ -38,6 +38,8 @@ import threading
 import time
 import uuid
 
+from bench.stats import percentile, quantiles
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 # This process runs up to --scorers threads against the database at once (the raw and service
 # rows); the server under test keeps the default pool (passed to it explicitly below).
@@ -46,7 +48,7 @@ os.environ["DATABASE_POOL_MAX_SIZE"] = "100"
 
 
 def _quantiles(latencies: list[float]) -> tuple[float, float, float]:
-    q = statistics.quantiles(latencies, n=100)
+    q = quantiles(latencies)
     return q[49] * 1000, q[94] * 1000, q[98] * 1000
 
 
@@ -368,7 +370,7 @@ def bench_whole_match(base: str) -> None:
           f"{len(latencies)} balls): p50 of the first 100 balls {first:.1f} ms, "
           f"of the last 100 {last:.1f} ms; the delta fans get for an action: median "
           f"{statistics.median(scorer.delta_bytes):.0f} bytes, p95 "
-          f"{statistics.quantiles(scorer.delta_bytes, n=20)[18]:.0f}")
+          f"{percentile(scorer.delta_bytes, 0.95):.0f}")
 
 
 def main() -> None:

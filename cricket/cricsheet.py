@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from cricket.engine import MatchConfig, Team
 from cricket.engine.conditions import competition_for, conditions_for, follow_on_lead
-from cricket.engine.state import balls_bowled, current_innings
+from cricket.engine.state import ENDED, balls_bowled, current_innings
 
 KIND_MAP = {
     "bowled": "bowled", "caught": "caught", "caught and bowled": "caught_and_bowled",
@@ -137,7 +137,7 @@ class CricsheetReplay:
         """Innings-level penalty runs: awarded to the side before its innings ("pre") or
         added to its innings after it closed ("post")."""
         runs = inn.get("penalty_runs", {}).get(when, 0)
-        if not runs or self.state.get("status") in ("completed", "abandoned"):
+        if not runs or self.state.get("status") in ENDED:
             return
         action = {"kind": "penalty", "team": self.team_ids(inn["team"]), "runs": runs}
         if when == "post":
@@ -200,7 +200,7 @@ class CricsheetReplay:
                     started = True
                 elif current_innings(self.state)["closed"] == "all_out":
                     self._do({"kind": "play_on"})  # the umpires let it go on
-                elif self.state["status"] in ("completed", "abandoned"):
+                elif self.state["status"] in ENDED:
                     self.report.divergences.append(f"{where}: the engine ended the match")
                     return
                 self._umpires_over(over["over"] != previous_over)
@@ -295,7 +295,7 @@ class CricsheetReplay:
     def _close_unfinished_innings(self, number: int) -> None:
         """The file ended an innings the engine thinks is still going: overs were lost."""
         inn = current_innings(self.state)
-        if inn is None or inn["closed"] or self.state["status"] in ("completed", "abandoned"):
+        if inn is None or inn["closed"] or self.state["status"] in ENDED:
             return
         more_innings = number + 1 < len(self.data["innings"])
         squad = self.config.team(inn["batting"]).players
@@ -313,7 +313,7 @@ class CricsheetReplay:
             self._do({"kind": "end_innings", "how": "interrupted"})
 
     def _finish(self) -> None:
-        if self.state.get("status") in ("completed", "abandoned"):
+        if self.state.get("status") in ENDED:
             return
         outcome = self.data["info"]["outcome"]
         if outcome.get("result") == "no result":

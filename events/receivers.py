@@ -6,11 +6,10 @@ from django.db import transaction
 from django.dispatch import receiver
 
 from cricket.engine.scorecard import innings_summary, scorecard
+from cricket.engine.state import ENDED
 from events.services import domain_events_record
 from games.signals import action_recorded, players_merged, teams_linked
 from scorekeeper.metrics import events_ingested
-
-ENDED = ("completed", "abandoned")
 
 
 def _closed(state: dict) -> int:

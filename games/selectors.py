@@ -305,7 +305,9 @@ def pad_snapshot(*, match: Match) -> dict:
         "bowling_xi": list(config.team(inn["bowling"]).players),
     }
     last = inn.get("last_over")
-    if state["needs"] == "next_bowler" and last:  # the next-bowler screen's summary
+    # The over just completed: the next-bowler screen's summary, and who bowled the over before
+    # it (the bowler the select starts on) — also while a new batter comes in first.
+    if last:
         snapshot["innings"]["last_over"] = {
             "number": inn["overs_done"], "balls": list(last["this_over"]),
             "runs": last["over_runs"], "maiden": last["maiden"], "bowler": last["bowler"],

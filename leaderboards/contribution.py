@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 
 from cricket.engine import MatchConfig
 from cricket.engine.scorecard import scorecard
-from cricket.engine.state import innings_over_by_wickets
-
-ENDED = ("completed", "abandoned")
+from cricket.engine.state import ENDED, innings_over_by_wickets
 
 
 @dataclass

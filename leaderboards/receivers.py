@@ -7,9 +7,9 @@ import time
 from django.db import transaction
 from django.dispatch import receiver
 
+from cricket.engine.state import ENDED
 from games.signals import action_recorded
 
-ENDED = ("completed", "abandoned")
 logger = logging.getLogger(__name__)
 
 

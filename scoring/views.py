@@ -294,7 +294,7 @@ def _choices(match: Match, view: dict) -> dict:
         "waiting": [(p, names.get(p, p)) for p in waiting
                     if not inn or p not in (inn["striker"], inn["non_striker"])],
         "bowlers": [(p, names.get(p, p), p in last) for p in config.team(bowling).players],
-        "next_bowler": _likely_bowler(config, inn, bowling, last),
+        "next_bowler": likely_bowler(config, inn, bowling, last),
         "fielders": [(p, names.get(p, p)) for p in
                      (*config.team(bowling).players, *config.team(bowling).substitutes)],
         "at_crease": [] if inn is None else [
@@ -306,7 +306,7 @@ def _choices(match: Match, view: dict) -> dict:
     }
 
 
-def _likely_bowler(config, inn: dict | None, bowling: str, last: set) -> str | None:
+def likely_bowler(config, inn: dict | None, bowling: str, last: set) -> str | None:
     """The bowler the next-bowler select starts on: the one who bowled the over before last
     (from this end: spells alternate ends), else the first who may bowl the next over (did not
     bowl the last one, has overs left). Only a default: the scorer picks, the Laws warn."""

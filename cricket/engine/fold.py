@@ -30,7 +30,7 @@ from .innings import (
     swap_strike,
 )
 from .result import end_match
-from .state import collecting_warnings, current_innings, new_state
+from .state import ENDED, collecting_warnings, current_innings, new_state
 
 
 def apply(config: MatchConfig, state: dict, action: dict) -> dict:
@@ -56,7 +56,7 @@ def apply_in_place(config: MatchConfig, state: dict, action: dict) -> list[str]:
     handler = HANDLERS.get(kind)
     if handler is None:
         raise IllegalAction(f"Unknown action {kind!r}.")
-    if state["status"] in ("completed", "abandoned") and kind not in REOPENING:
+    if state["status"] in ENDED and kind not in REOPENING:
         raise IllegalAction("The match has ended; nothing more can be scored.")
     allowed = ALLOWED_WHEN[state["needs"]]
     if kind not in allowed:
@@ -69,7 +69,7 @@ def apply_in_place(config: MatchConfig, state: dict, action: dict) -> list[str]:
 
 
 def _needs(state: dict) -> str | None:
-    if state["status"] in ("completed", "abandoned"):
+    if state["status"] in ENDED:
         return None
     inn = current_innings(state)
     if inn is None or inn["closed"]:
@@ -83,7 +83,7 @@ def _needs(state: dict) -> str | None:
 
 def _needs_message(state: dict, kind: str) -> str:
     needs = state["needs"]
-    if state["status"] in ("completed", "abandoned"):
+    if state["status"] in ENDED:
         return "The match has ended; nothing more can be scored."
     return {
         "start_innings": f"An innings must be started (openers and bowler) before {kind!r}.",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .config import MatchConfig
 from .errors import IllegalAction
 from .state import (
+    ENDED,
     balls_bowled,
     current_innings,
     end_partnership,
@@ -147,7 +148,7 @@ def result_text(config: MatchConfig, state: dict) -> str:
 
 def end_match(config: MatchConfig, state: dict, action: dict) -> None:
     """The match ends other than by play: no result, abandoned, draw, or a stated result."""
-    if state["status"] in ("completed", "abandoned"):
+    if state["status"] in ENDED:
         raise IllegalAction("The match has already ended.")
     result = _stated_result(config, action)  # validates before anything changes
     inn = current_innings(state)

@@ -13,7 +13,10 @@ from .state import balls_bowled, innings_overs, max_balls, overs_text
 
 
 def _rate(runs: int, balls: int, per: int) -> float | None:
-    return round(runs * per / balls, 2) if balls else None
+    """Runs per ``per`` balls to two places, half up, in whole numbers (7 off 16 balls is 2.63,
+    where ``round`` would give 2.62): the pad's model rounds the same way
+    (static/js/pad_model.js)."""
+    return (200 * runs * per + balls) // (2 * balls) / 100 if balls else None
 
 
 def how_out(config: MatchConfig, out: dict | None) -> str:

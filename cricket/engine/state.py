@@ -27,6 +27,11 @@ EXTRA_KINDS = ("wides", "noballs", "byes", "legbyes", "penalty")
 RECENT_BALLS = 12
 
 
+# The statuses after which nothing more is scored (unless the umpires reopen play): the one
+# definition of "the match has ended" for the engine, the outbox, the boards and Cricsheet.
+ENDED = ("completed", "abandoned")
+
+
 def new_state() -> dict:
     return {
         "schema": STATE_SCHEMA,

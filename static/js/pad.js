@@ -64,16 +64,6 @@
     return `${n} ${n === 1 ? word : many || word + "s"}`;
   }
 
-  function overs(balls, perOver) {
-    return `${Math.floor(balls / perOver)}.${balls % perOver}`;
-  }
-
-  function rate(runs, balls, perOver) {
-    if (!balls) return "–";
-    const value = Math.round((runs * perOver / balls) * 100) / 100;
-    return Number.isInteger(value) ? value.toFixed(1) : String(value);
-  }
-
   function chips(target, symbols, marked) {
     target.replaceChildren(...symbols.map((symbol) => {
       const chip = document.createElement("b");
@@ -101,10 +91,6 @@
       new Option(text, value, value === chosen, value === chosen)));
   }
 
-  function figures(m, card) {
-    return `${overs(card.balls, m.balls_per_over)}-${card.maidens}-${card.runs}-${card.wickets}`;
-  }
-
   function crease(m, slot, player, text) {
     const row = bind(slot);
     row.hidden = !player;
@@ -119,30 +105,20 @@
     const notStarted = bind("not-started");
     if (notStarted) notStarted.hidden = Boolean(inn);
     if (!inn) return;
-    bind("score").textContent = `${inn.batting_name} ${inn.runs}/${inn.wickets}`;
-    bind("overs").textContent =
-      `(${inn.overs_done}.${inn.over_balls}${inn.max_overs ? "/" + inn.max_overs : ""} ov)`;
-    const parts = [`CRR ${rate(inn.runs, inn.legal_balls, m.balls_per_over)}`];
-    if (inn.target) {
-      const left = inn.max_balls === null ? null : Math.max(0, inn.max_balls - inn.legal_balls);
-      const need = Math.max(0, inn.target - inn.runs);
-      parts.push(`Target ${inn.target}`, `Need ${need} from ${left === null ? "–" : left}`,
-        `RRR ${left === null ? "–" : rate(need, left, m.balls_per_over)}`);
-    }
+    const shown = PadModel.texts(m);
+    bind("score").textContent = shown.score;
+    bind("overs").textContent = shown.overs;
     const rates = bind("rates");
-    rates.textContent = parts.join(" · ");
+    rates.textContent = shown.rates;
     if (m.free_hit) {
       const bold = document.createElement("b");
       bold.textContent = "FREE HIT";
       rates.append(" · ", bold);
     }
-    const card = (player) => inn.batters[player] || { runs: 0, balls: 0 };
-    crease(m, "striker", inn.striker, `${card(inn.striker).runs} (${card(inn.striker).balls})`);
-    crease(m, "non_striker", inn.non_striker,
-      `${card(inn.non_striker).runs} (${card(inn.non_striker).balls})`);
-    crease(m, "bowler", inn.bowler, inn.bowler ? figures(m, inn.bowlers[inn.bowler] ||
-      { balls: 0, maidens: 0, runs: 0, wickets: 0 }) : "");
-    chips(bind("this-over"), inn.this_over, false);
+    crease(m, "striker", inn.striker, shown.striker);
+    crease(m, "non_striker", inn.non_striker, shown.non_striker);
+    crease(m, "bowler", inn.bowler, shown.bowler);
+    chips(bind("this-over"), shown["this-over"], false);
   }
 
   function drawChoices(m) {
@@ -159,14 +135,8 @@
           (p) => (p === inn.striker ? " (striker)" : "")));
       } else if (kind === "bowlers" && inn) {
         const last = new Set(inn.last_over_bowlers);
-        const quota = m.bowler_max_overs;
-        const done = (p) => Math.floor(((inn.bowlers[p] || {}).balls || 0) / m.balls_per_over);
-        // From this end: who bowled the over before last, else the first who may bowl.
-        const before = (inn.last_over && inn.last_over.before) || [];
-        const likely = before.concat(inn.bowling_xi).find((p) => !last.has(p) &&
-          (quota === null || done(p) < quota));
         fill(select, named(inn.bowling_xi, (p) => (last.has(p) ? " (bowled the last over)" : "")),
-          select.dataset.pick === "none" ? undefined : likely);
+          select.dataset.pick === "none" ? undefined : PadModel.likelyBowler(m) || undefined);
       } else if (kind === "next_batters" && m.next) {
         fill(select, named(m.next.batting_xi), m.next.batting_xi[Number(select.dataset.pick || 1) - 1]);
       } else if (kind === "next_bowlers" && m.next) {
@@ -187,7 +157,7 @@
     bind("over-total").replaceChildren(runs, `${wickets ? ", " + plural(wickets, "wicket") : ""}` +
       `${last.maiden ? " · maiden" : ""} · ${inn.batting_name} ${inn.runs}/${inn.wickets}`);
     const card = inn.bowlers[last.bowler];
-    bind("over-bowler").textContent = card ? `${m.names[last.bowler]} ${figures(m, card)}` : "";
+    bind("over-bowler").textContent = card ? `${m.names[last.bowler]} ${PadModel.figures(m, card)}` : "";
     bind("over-summary").hidden = false;
   }
 

@@ -105,6 +105,8 @@
     const chasing = inn.target !== null && inn.target !== undefined;
     if (m.innings_per_side !== 1) {
       m.approx = true; // who bats next in a two-innings match is the server's call
+    } else if (chasing && inn.runs === inn.target - 1) {
+      m.approx = true; // a tie: whether a super over follows is the server's call
     } else if (chasing) {
       m.ended = true;
     } else {
@@ -180,6 +182,7 @@
     };
     batter(m.innings, fields.striker);
     batter(m.innings, fields.non_striker);
+    bowler(m.innings, fields.bowler);
     m.next = null;
     if (!m.innings.batting_name) m.approx = true; // the first innings' names come from the server
   }
@@ -200,7 +203,10 @@
     }
     const inn = m.innings;
     if (name === "new_batter" && m.needs === "new_batter") newBatter(inn, fields.player, fields.on_strike);
-    else if (name === "next_bowler" && m.needs === "next_bowler") inn.bowler = fields.player;
+    else if (name === "next_bowler" && m.needs === "next_bowler") {
+      inn.bowler = fields.player;
+      bowler(inn, fields.player);
+    }
     else if (name === "swap_strike" && inn && !inn.closed) swap(inn);
     else if (name === "start_innings" && m.needs === "start_innings") startInnings(m, fields);
     else if (name === "timed_out" && m.needs === "new_batter") {
@@ -212,23 +218,38 @@
     return 1;
   }
 
-  // The snapshot with the queue folded over it: the model the pad shows, with each queued entry
-  // labelled for the list of those waiting. An undo takes back the queued entry before it; an
-  // undo of a ball already sent is queued too, but only the server can show its effect.
+  // The snapshot with the queue folded over it: the model the pad shows. Every queued entry is
+  // sent, an undo too, so each counts in the seq; an undo takes back the last entry recorded —
+  // the entry queued before it, or of a wicket sent with its new batter, only the new batter.
+  // An undo of an entry already sent is queued too, but only the server can show its effect.
   function fold(snapshot, queue) {
-    const kept = [];
-    let approx = false;
-    for (const item of queue) {
-      if (item.fields.action === "undo" && kept.length) kept.pop();
-      else if (item.fields.action === "undo") approx = true;
-      else kept.push(item);
-    }
-    const m = copy(snapshot);
-    m.approx = approx;
-    m.ended = false;
+    const start = copy(snapshot);
+    start.approx = false;
+    start.ended = false;
+    const stack = [{ m: start, entries: 0, fields: null }];
     let seq = snapshot.seq;
-    for (const item of kept) seq += apply(m, item.fields);
-    seq += queue.length - kept.length; // every undo is an entry of its own
+    let approx = false;
+    const push = (fields) => {
+      const m = copy(stack[stack.length - 1].m);
+      const entries = apply(m, fields);
+      stack.push({ m: m, entries: entries, fields: fields });
+      return entries;
+    };
+    for (const item of queue) {
+      if (item.fields.action !== "undo") {
+        seq += push(item.fields);
+        continue;
+      }
+      seq += 1; // the undo is an entry of its own
+      if (stack.length === 1) {
+        approx = true;
+        continue;
+      }
+      const top = stack.pop();
+      if (top.entries === 2) push(Object.assign({}, top.fields, { new_batter: "" }));
+    }
+    const m = stack[stack.length - 1].m;
+    m.approx = m.approx || approx;
     m.seq = seq;
     return m;
   }
@@ -244,5 +265,59 @@
     }[fields.action] || fields.action.replace(/_/g, " ");
   }
 
-  window.PadModel = { fold: fold, label: label, isBall: (fields) => ball(fields) !== null };
+  // ---- What the pad shows in words (pad.js draws these into the server's markup;
+  // tests/js/pad_vectors.test.js holds them to what templates/games/_pad_live.html renders) ----
+
+  function overs(balls, perOver) {
+    return `${Math.floor(balls / perOver)}.${balls % perOver}`;
+  }
+
+  // Runs per over to two places, half up, in whole numbers: the engine's rounding
+  // (cricket/engine/scorecard.py), so 7 off 16 balls is 2.63 on both sides.
+  function rate(runs, balls, perOver) {
+    if (!balls) return "–";
+    const value = Math.floor((200 * runs * perOver + balls) / (2 * balls)) / 100;
+    return Number.isInteger(value) ? value.toFixed(1) : String(value);
+  }
+
+  function figures(m, card) {
+    return `${overs(card.balls, m.balls_per_over)}-${card.maidens}-${card.runs}-${card.wickets}`;
+  }
+
+  function texts(m) {
+    const inn = m.innings;
+    const card = (player) => inn.batters[player] || { runs: 0, balls: 0 };
+    const at = (player) => (player ? `${card(player).runs} (${card(player).balls})` : null);
+    let rates = `CRR ${rate(inn.runs, inn.legal_balls, m.balls_per_over)}`;
+    if (inn.target) {
+      const left = inn.max_balls === null ? null : Math.max(0, inn.max_balls - inn.legal_balls);
+      const need = Math.max(0, inn.target - inn.runs);
+      rates += ` · Target ${inn.target} · Need ${need} from ${left === null ? "–" : left}` +
+        ` · RRR ${left === null ? "–" : rate(need, left, m.balls_per_over)}`;
+    }
+    return {
+      score: `${inn.batting_name} ${inn.runs}/${inn.wickets}`,
+      // As the umpires called them (the engine's innings_overs): a 7-ball over is one over.
+      overs: `(${inn.overs_done}.${inn.over_balls}${inn.max_overs ? "/" + inn.max_overs : ""} ov)`,
+      rates: rates, striker: at(inn.striker), non_striker: at(inn.non_striker),
+      bowler: inn.bowler ? figures(m, inn.bowlers[inn.bowler] ||
+        { balls: 0, maidens: 0, runs: 0, wickets: 0 }) : null,
+      "this-over": inn.this_over.slice(),
+    };
+  }
+
+  // The bowler the next-bowler select starts on (scoring.views.likely_bowler): who bowled the
+  // over before last (spells alternate ends), else the first who may bowl the next over.
+  function likelyBowler(m) {
+    const inn = m.innings;
+    const last = new Set(inn.last_over_bowlers);
+    const quota = m.bowler_max_overs;
+    const done = (p) => Math.floor(((inn.bowlers[p] || {}).balls || 0) / m.balls_per_over);
+    const before = (inn.last_over && inn.last_over.before) || [];
+    return before.concat(inn.bowling_xi).find((p) => !last.has(p) &&
+      (quota === null || done(p) < quota)) || null;
+  }
+
+  window.PadModel = { fold: fold, label: label, isBall: (fields) => ball(fields) !== null,
+    texts: texts, likelyBowler: likelyBowler, figures: figures };
 })();

@@ -20,7 +20,8 @@ def _balls(overs, bpo: int) -> int:
 
 
 def _rate(runs: int, balls: int, per: int):
-    return round(runs * per / balls, 2) if balls else None
+    """Two decimals, half up (docs/realtime.md): in whole numbers, as a client should."""
+    return (200 * runs * per + balls) // (2 * balls) / 100 if balls else None
 
 
 def _derived(inn: dict, bpo: int) -> dict:
