@@ -3,7 +3,7 @@
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
-    DJANGO_SETTINGS_MODULE=scorekeeper.settings.production
+    DJANGO_SETTINGS_MODULE=config.settings.production
 WORKDIR /app
 COPY requirements/ requirements/
 RUN pip install --no-cache-dir -r requirements/production.txt
@@ -16,4 +16,4 @@ RUN SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')"
  && useradd --uid 10001 --no-create-home --shell /usr/sbin/nologin scorekeeper
 USER 10001
 EXPOSE 8000
-CMD ["python", "-m", "scorekeeper.runstack", "--role", "web"]
+CMD ["python", "-m", "config.processes", "web"]

@@ -28,13 +28,13 @@ $(NODE):
 	apt-get install -y -q nodejs || (apt-get update -q && apt-get install -y -q nodejs)
 
 run: $(STAMP)
-	$(PY) -m scorekeeper.runstack
+	$(PY) -m devtools.runstack
 
 # A production-like topology on this machine: HAProxy on PORT (8080) in front of web and
 # realtime processes, a PostgreSQL primary and hot standby, Redis, worker, beat, relay
 # (docs/deploy.md). CLUSTER_ARGS="--web 3 --realtime 2" to change the counts.
 cluster: $(STAMP) $(HAPROXY)
-	$(PY) -m scorekeeper.cluster $(CLUSTER_ARGS)
+	$(PY) -m devtools.cluster $(CLUSTER_ARGS)
 
 test: $(STAMP) $(CHROMIUM) $(HAPROXY) $(NODE)
 	$(PY) -m pytest $(PYTEST_ARGS)

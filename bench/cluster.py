@@ -3,7 +3,7 @@
     python -m bench.cluster [--processes 1,2] [--fans 2000] [--matches 10] [--balls 20]
                             [--interval 0.2] [--scorers 8] [--score-balls 100]
 
-For each N it starts ``make cluster``'s topology (scorekeeper/cluster.py: HAProxy, N web and N
+For each N it starts ``make cluster``'s topology (devtools/cluster.py: HAProxy, N web and N
 realtime processes, a PostgreSQL primary and hot standby, Redis, worker, beat, relay; its own
 data under a temporary directory, kept between the runs so the URLs stay the same) and measures,
 through HAProxy:
@@ -37,7 +37,7 @@ os.environ["BENCH_DATABASE_NAME"] = "scorekeeper"  # the cluster's own database
 
 
 def _cluster_env() -> dict:
-    from scorekeeper.cluster import child_env
+    from devtools.cluster import child_env
 
     # Every scorer logs in from this one address: the per-address login limit would refuse them.
     return child_env(DEMO="0", LOG_LEVEL="WARNING", LOGIN_RATE_LIMIT_PER_MINUTE="100000",
@@ -45,12 +45,12 @@ def _cluster_env() -> dict:
 
 
 def _start(var: Path, processes: int) -> tuple[subprocess.Popen, dict]:
-    from scorekeeper.cluster import servers_up
-    from scorekeeper.embedded import _free_port
+    from devtools.cluster import servers_up
+    from devtools.embedded import _free_port
 
     (var / "cluster.json").unlink(missing_ok=True)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scorekeeper.cluster", "--web", str(processes), "--realtime",
+        [sys.executable, "-m", "devtools.cluster", "--web", str(processes), "--realtime",
          str(processes), "--port", str(_free_port()), "--var-dir", str(var)],
         cwd=ROOT, env=_cluster_env(), start_new_session=True, stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL)

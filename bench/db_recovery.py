@@ -39,7 +39,7 @@ def _one(*, module: str, delay: str, outage: float, match_id: int) -> dict:
 
     from bench.relay import start_relay
     from bench.server import bench_server
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     db = settings.DATABASES["default"]
     listen = _free_port()
@@ -96,7 +96,7 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for module in args.settings.split(","):
         for delay in args.delays.split(","):
-            row = _one(module=f"scorekeeper.settings.{module}", delay=delay,
+            row = _one(module=f"config.settings.{module}", delay=delay,
                        outage=args.outage, match_id=match.pk)
             label = f"{delay} s" if float(delay) else "psycopg_pool's backoff"
             print(f"| {row['settings']} | {label} | {row['during']} | "

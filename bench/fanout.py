@@ -30,10 +30,10 @@ CONFIGS = {  # name: (channel layer, no hop). Uvicorn serves ASGI (daphne is not
 
 
 def _server_command(config: str, port: int) -> list[str]:
-    from scorekeeper.runstack import uvicorn_command
+    from config.processes import uvicorn_command
 
     command = uvicorn_command("127.0.0.1", str(port))
-    command[command.index("scorekeeper.asgi:application")] = "bench.fanout_app:application"
+    command[command.index("config.asgi:application")] = "bench.fanout_app:application"
     return command
 
 
@@ -96,7 +96,7 @@ async def _publish(messages: int, rate: float, layer_name: str) -> None:
 def _measure(config: str, fans: int, messages: int, rate: float) -> dict:
     import psutil
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     layer_name, nohop = CONFIGS[config]
     port = _free_port()

@@ -259,8 +259,8 @@ def _run(args, stream: str, fans: int, matches: list) -> dict:
     import psutil
     from django.db import connection
 
-    from scorekeeper.embedded import _free_port
-    from scorekeeper.runstack import uvicorn_command
+    from config.processes import uvicorn_command
+    from devtools.embedded import _free_port
 
     connection.close()
     port = _free_port()
@@ -353,7 +353,7 @@ def _bare(args, fans: int, message_bytes: float) -> dict:
     the same size at the same pace."""
     import psutil
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     sample = json.dumps({"type": "delta", "match": 1, "v": 0, "patch": {"x": "y" * int(
         max(0, message_bytes - 60))}, "t": 0}, separators=(",", ":"))

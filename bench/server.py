@@ -20,8 +20,8 @@ def bench_server(*, workers: int = 1, pids: list[int] | None = None, role: str =
     """Yield the port of a running server (``role`` "web": Gunicorn's web role; "asgi":
     Uvicorn's all-in-one application) of ``workers`` processes on the bench settings; ``pids``
     receives its process id (for measuring its CPU time, its workers' included)."""
-    from scorekeeper.embedded import _free_port
-    from scorekeeper.runstack import gunicorn_command, uvicorn_command
+    from config.processes import gunicorn_command, uvicorn_command
+    from devtools.embedded import _free_port
 
     port = _free_port()
     if role == "web":

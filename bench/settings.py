@@ -2,8 +2,12 @@
 
 import os
 
-from scorekeeper.settings.local import *  # noqa: F403
-from scorekeeper.settings.local import CHANNEL_LAYERS, DATABASES
+from devtools.embedded import export_urls
+
+export_urls()  # the embedded servers unless DATABASE_URL / REDIS_URL are set
+
+from config.settings.local import *  # noqa: F403, E402
+from config.settings.local import CHANNEL_LAYERS, DATABASES  # noqa: E402
 
 DEBUG = False
 # Never mix benchmark rows with real ones (bench.cluster points it at its own throwaway cluster).

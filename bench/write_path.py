@@ -232,7 +232,7 @@ class _TokenScorer(_Scorer):
     of a session; no cookie, no CSRF header."""
 
     def _credentials(self, user) -> dict:
-        from scorekeeper.tokens import api_token_create
+        from accounts.tokens import api_token_create
 
         return {"Authorization": f"Bearer {api_token_create(user=user, name='bench')[1]}"}
 

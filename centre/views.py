@@ -24,6 +24,7 @@ from centre.panels import (
     share_card,
     toss_text,
 )
+from core.replicas import replica_reads
 from games.models import Match
 from games.selectors import (
     match_get_for_fans,
@@ -33,7 +34,6 @@ from games.selectors import (
     match_roles,
     match_seq,
 )
-from scorekeeper.replicas import replica_reads
 
 ACCENT = re.compile(r"[0-9a-fA-F]{6}")
 LISTS_SHARED_FOR = 5  # seconds a cache in front may answer the match lists' fragment

@@ -4,9 +4,9 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from core.admin import ReadOnlyAdmin
 from events.models import EventRecord
 from events.partitions import list_partitions
-from scorekeeper.admin import ReadOnlyAdmin
 
 
 @admin.register(EventRecord)

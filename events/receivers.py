@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.dispatch import receiver
 
+from core.metrics import events_ingested
 from cricket.engine.scorecard import innings_summary, scorecard
 from cricket.engine.state import ENDED
 from events.services import domain_events_record
 from games.signals import action_recorded, players_merged, teams_linked
-from scorekeeper.metrics import events_ingested
 
 
 def _closed(state: dict) -> int:

@@ -15,8 +15,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from core.jsonbody import has_nul
 from events.models import ClientBatch, Event
-from scorekeeper.jsonbody import has_nul
 
 MAX_BATCH = 100
 MAX_PAYLOAD_BYTES = 8 * 1024

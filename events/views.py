@@ -10,11 +10,11 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from core.access import operators_only
+from core.jsonbody import BadJSON, parse_json
+from core.metrics import events_ingested, pool_stats
+from core.ratelimit import TokenBucket
 from events.services import BatchRejected, client_events_store, client_events_validate
-from scorekeeper.access import operators_only
-from scorekeeper.jsonbody import BadJSON, parse_json
-from scorekeeper.metrics import events_ingested, pool_stats
-from scorekeeper.ratelimit import TokenBucket
 
 _bucket: TokenBucket | None = None
 

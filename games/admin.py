@@ -2,6 +2,7 @@
 
 from django.contrib import admin, messages
 
+from core.admin import ReadOnlyAdmin
 from cricket import engine
 from cricket.engine import laws
 from games.models import (
@@ -17,7 +18,6 @@ from games.models import (
 )
 from games.players import player_merge
 from games.services import match_record_action, match_refresh_config
-from scorekeeper.admin import ReadOnlyAdmin
 
 
 @admin.register(Tournament)

@@ -6,6 +6,10 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import condition, require_GET, require_POST
 
+from accounts.tokens import token_or_session
+from core.after_response import answer_first
+from core.jsonbody import BadJSON, parse_json
+from core.replicas import replica_reads
 from cricket import engine
 from games.models import Match
 from games.selectors import (
@@ -17,10 +21,6 @@ from games.selectors import (
     match_seq,
 )
 from games.services import IdempotencyConflict, NotAScorer, StaleState, match_record_action
-from scorekeeper.after_response import answer_first
-from scorekeeper.jsonbody import BadJSON, parse_json
-from scorekeeper.replicas import replica_reads
-from scorekeeper.tokens import token_or_session
 
 
 def _error(status: int, message: str, **extra) -> JsonResponse:

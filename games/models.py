@@ -14,11 +14,11 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 
+from accounts.lookalike import skeleton
 from cricket.engine import MatchConfig
 from cricket.engine import Team as EngineTeam
 from cricket.engine.conditions import CONDITION_FIELDS
 from cricket.engine.config import FREE_HIT_POLICIES, SUPER_OVER_TIE_RULES
-from scorekeeper.lookalike import skeleton
 
 FREE_HIT_CHOICES = [(p, p.replace("_", " ")) for p in FREE_HIT_POLICIES]
 SUPER_OVER_TIE_CHOICES = [(r, r) for r in SUPER_OVER_TIE_RULES]
@@ -72,7 +72,7 @@ class Team(models.Model):
         REJECTED = "rejected"
 
     name = models.CharField(max_length=120)
-    # The name as it reads (``scorekeeper.lookalike.skeleton``): one real team per reading, so
+    # The name as it reads (``accounts.lookalike.skeleton``): one real team per reading, so
     # nobody registers "ALICE XI" or a Cyrillic "\u0410lice XI" beside "Alice XI".
     name_key = models.CharField(max_length=500, editable=False, default="")
     short_name = models.CharField(max_length=10, blank=True)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Exists, OuterRef
 
+from accounts.lookalike import skeleton
+from core import replicas
 from cricket import engine
 from cricket.engine.dismissals import may_resume
 from cricket.engine.innings import next_batting_team
@@ -19,8 +21,6 @@ from games.models import (
     Team,
     Tournament,
 )
-from scorekeeper import replicas
-from scorekeeper.lookalike import skeleton
 
 # What recording an action needs of a match besides its state: who may score it, and what its
 # delta shows (the tournament, the toss). Read by the write's own lock (games/services.py), for

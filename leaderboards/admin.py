@@ -3,11 +3,11 @@ changing its points, say). Beat schedules are edited under Periodic tasks (djang
 
 from django.contrib import admin, messages
 
+from core.admin import ReadOnlyAdmin
 from games.admin import TournamentAdmin
 from games.models import Tournament
 from leaderboards.models import BattingRecord, BowlingRecord, SetAsideMatch, Standing
 from leaderboards.services import leaderboards_rebuild_tournament
-from scorekeeper.admin import ReadOnlyAdmin
 
 
 @admin.register(Standing)

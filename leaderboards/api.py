@@ -11,12 +11,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response
 from django.views.decorators.http import require_GET
 
+from core.replicas import replica_reads
 from games.models import Player, Tournament
 from leaderboards import selectors
 from leaderboards.cache import RANK_VALUE, TIMEOUT_GLOBAL, TIMEOUT_RANK, TIMEOUT_TOURNAMENT
 from leaderboards.params import BadQuery, board_query
 from leaderboards.scopes import global_scope, tournament_scope
-from scorekeeper.replicas import replica_reads
 
 
 def cacheable_json(request: HttpRequest, data, max_age: int) -> HttpResponse:

@@ -8,6 +8,7 @@ import math
 from django.core.cache import cache
 from django.db.models import F
 
+from core.metrics import cache_lookup
 from games.models import Player, Tournament
 from leaderboards import cache as board_cache
 from leaderboards.models import (
@@ -20,7 +21,6 @@ from leaderboards.models import (
     Standing,
 )
 from leaderboards.scopes import FRIENDLIES, GLOBAL, tournament_scope
-from scorekeeper.metrics import cache_lookup
 
 PAGE_SIZE = 100
 TOP = 10

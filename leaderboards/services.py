@@ -15,6 +15,7 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 
+from core.metrics import matches_set_aside
 from events.services import domain_events_claim, domain_events_mark_processed
 from games.models import Match
 from leaderboards import aggregate
@@ -30,7 +31,6 @@ from leaderboards.scopes import (
     tournament_scope,
 )
 from leaderboards.selectors import contribution_keys
-from scorekeeper.metrics import matches_set_aside
 
 logger = logging.getLogger(__name__)
 

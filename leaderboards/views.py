@@ -6,13 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from core.replicas import replica_reads
 from games.models import Player, Tournament
 from games.selectors import player_matches
 from leaderboards import selectors
 from leaderboards.cache import TIMEOUT_GLOBAL, TIMEOUT_RANK, TIMEOUT_TOURNAMENT
 from leaderboards.params import BadQuery, board_query
 from leaderboards.scopes import global_scope, tournament_scope
-from scorekeeper.replicas import replica_reads
 
 COLUMNS = {
     "batting": [("innings", "Inns"), ("runs", "Runs"), ("highest", "HS"), ("average", "Ave"),

@@ -49,7 +49,7 @@ def _local_stack(matches: int, workers: int):
 
     from bench.db import prepare_database
     from bench.server import bench_server
-    from scorekeeper.metrics import prepare_multiprocess_dir
+    from core.metrics import prepare_multiprocess_dir
 
     prepare_database()
     call_command("load_plan", matches=matches, out=str(OUT / "plan.json"), verbosity=0)

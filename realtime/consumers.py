@@ -14,11 +14,11 @@ from urllib.parse import parse_qs
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 
+from core.jsonbody import BadJSON, parse_json
 from realtime.buffer import STREAMS
 from realtime.hub import get_hub, raise_if_cancelled
 from realtime.metrics import ws_metrics
 from realtime.snapshots import missed_deltas, resume_point, stream_snapshot
-from scorekeeper.jsonbody import BadJSON, parse_json
 
 RESYNC_LIMIT = 5  # per fan
 RESYNC_WINDOW = 10.0  # seconds

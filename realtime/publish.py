@@ -14,6 +14,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from redis.exceptions import RedisError
 
+from core.after_response import after_response
 from games.models import Match, match_group_name
 from games.selectors import match_get, match_payload
 from games.signals import action_recorded
@@ -21,7 +22,6 @@ from realtime import page_feed, shards
 from realtime.buffer import STREAMS, buffer_append, buffer_key
 from realtime.delta import deliveries_changed, delta_message, fan_view
 from realtime.shards import client_for_match
-from scorekeeper.after_response import after_response
 
 DELTA_EVENT = "match.delta"
 logger = logging.getLogger(__name__)

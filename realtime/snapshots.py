@@ -9,12 +9,12 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from redis.exceptions import RedisError
 
+from core.replicas import replica_reads
 from games.models import Match
 from games.selectors import match_get_for_fans, match_payload, match_seq
 from realtime import page_feed
 from realtime.buffer import buffer_newest, buffer_since
 from realtime.delta import fan_view, snapshot_message
-from scorekeeper.replicas import replica_reads
 
 
 @database_sync_to_async

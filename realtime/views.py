@@ -8,12 +8,12 @@ import contextlib
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from core.access import operators_only
+from core.metrics import render as render_metrics
 from realtime.buffer import STREAMS
 from realtime.hub import get_hub, raise_if_cancelled
 from realtime.metrics import ws_metrics
 from realtime.snapshots import match_version, missed_deltas, stream_snapshot
-from scorekeeper.access import operators_only
-from scorekeeper.metrics import render as render_metrics
 
 SSE_KEEPALIVE_SECONDS = 15
 SSE_BUFFER = 256

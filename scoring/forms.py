@@ -9,8 +9,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import ProhibitNullCharactersValidator
 
+from accounts.lookalike import skeleton
 from games.models import FREE_HIT_CHOICES, MAX_FOLLOW_ON_LEAD, Player, Team, Tournament
-from scorekeeper.lookalike import skeleton
 
 NAME_MAX = 120  # Player.name
 

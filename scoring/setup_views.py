@@ -12,9 +12,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from accounts.views import confirmed_email_required
 from cricket import engine
 from games.appointments import ROLES, appointment_answer, invited_to, role_of
-from games.auth_views import confirmed_email_required
 from games.models import Appointment, Match, Team, Tournament
 from games.permissions import can_appoint_scorers, can_manage_team, can_organise, can_score
 from games.players import player_merge

@@ -24,6 +24,7 @@ from django.templatetags.static import static
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_http_methods
 
+from core.after_response import answer_first
 from cricket import engine
 from cricket.engine import laws
 from cricket.engine.dismissals import may_resume
@@ -39,7 +40,6 @@ from games.selectors import (
     pad_snapshot,
 )
 from games.services import IdempotencyConflict, NotAScorer, StaleState, match_record_action
-from scorekeeper.after_response import answer_first
 from scoring.pad_actions import PAD_ACTIONS, PAD_KEYS, PAD_LABELS, FormError, form_action
 
 STALE_MESSAGE = ("Someone else scored: here is the current state. "
@@ -129,7 +129,7 @@ def my_matches(request: HttpRequest) -> HttpResponse:
 
 @scorer_view(lean_post=True)
 @require_http_methods(["GET", "POST"])
-@answer_first  # the scorer's answer before the fans' delta (scorekeeper/after_response.py)
+@answer_first  # the scorer's answer before the fans' delta (core/after_response.py)
 def scoring_pad(request: HttpRequest, match: Match) -> HttpResponse:
     error, outcome, posted = None, None, request.POST.get("action")
     if request.method == "POST":

@@ -27,7 +27,7 @@ def served_chromium(env: dict | None = None):
     """A real Uvicorn on the test database and a headless Chromium: (base URL, browser)."""
     from playwright.sync_api import sync_playwright
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
     from tests.servers import child_env, start_server, stop_server
 
     port = _free_port()

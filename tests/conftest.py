@@ -50,7 +50,7 @@ def wait_until(predicate, timeout: float = 15.0, what: str = "the condition"):
 @pytest.fixture
 def throwaway_services(tmp_path_factory):
     """A private embedded PostgreSQL + Redis pair, destroyed after the test."""
-    from scorekeeper.embedded import EmbeddedServices
+    from devtools.embedded import EmbeddedServices
 
     # Short path: /tmp/pytest-of-root/... plus the data directory must stay a valid socket path.
     services = EmbeddedServices(tmp_path_factory.mktemp("embedded"))

@@ -14,7 +14,7 @@ import urllib.request
 
 from django.conf import settings
 
-from scorekeeper.runstack import uvicorn_command
+from config.processes import uvicorn_command
 from tests.conftest import ROOT, server_env
 
 
@@ -28,7 +28,7 @@ def database_url() -> str:
 def child_env(**overrides: str) -> dict[str, str]:
     """Environment for a child process on the test database and the test Redis prefix."""
     return server_env(DATABASE_URL=database_url(), TEST_REDIS_PREFIX=settings.TEST_REDIS_PREFIX,
-                      DJANGO_SETTINGS_MODULE="scorekeeper.settings.test", **overrides)
+                      DJANGO_SETTINGS_MODULE="config.settings.test", **overrides)
 
 
 def start_server(port: int, env, command: list[str] | None = None) -> subprocess.Popen:

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from accounts.models import ApiToken
+from accounts.tokens import api_token_create
 from games.models import Appointment, LogEntry, Match, Player, Team, Tournament
 from games.services import match_record_action
 from games.setup import match_setup, team_save, tournament_save
-from scorekeeper.models import ApiToken
-from scorekeeper.tokens import api_token_create
 from tests.games.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,11 +6,11 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
+from config.asgi import application
 from cricket.engine.schema import FIELDS
 from events.models import Event
 from games.models import LogEntry, Match, Player, Team, Tournament
 from games.services import match_record_action
-from scorekeeper.asgi import application
 from tests.games.factories import make_match, make_user, start_action
 from tests.websocket import WebsocketCommunicator
 

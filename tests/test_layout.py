@@ -4,8 +4,8 @@ true to the tree), and no package holds more than a quarter of the product's lin
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PRODUCT = ["cricket", "games", "scoring", "centre", "realtime", "events", "leaderboards",
-           "scorekeeper"]
+PRODUCT = ["config", "core", "cricket", "accounts", "games", "scoring", "centre", "realtime",
+           "events", "leaderboards", "ops"]
 
 
 def _layout() -> str:

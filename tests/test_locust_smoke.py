@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def test_a_short_matchday_under_locust(tmp_path, monkeypatch):
+    from devtools.embedded import _free_port
     from locustfiles import run
-    from scorekeeper.embedded import _free_port
 
     plan = tmp_path / "plan.json"
     call_command("load_plan", matches=2, out=str(plan), verbosity=0)

@@ -18,7 +18,7 @@ def test_a_manager_accepts_a_guest_xi_and_an_invitee_accepts_a_match(monkeypatch
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import expect, sync_playwright
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     alice = make_user("alice")
     team_save(team=Team(name="Ruddington CC"), names=XI, by=alice)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 def fill_name_keys(apps, schema_editor):
     """Each team's name as it reads; a later team that reads like an earlier one (only possible
     before this migration) keeps its own key, marked with its id, until staff rename it."""
-    from scorekeeper.lookalike import skeleton
+    from accounts.lookalike import skeleton
 
     Team = apps.get_model("games", "Team")
     seen = set()

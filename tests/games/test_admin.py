@@ -4,7 +4,7 @@ import pytest
 
 from games.models import LogEntry
 from games.services import match_record_action
-from scorekeeper.schedules import ensure_schedules
+from ops.schedules import ensure_schedules
 from tests.games.factories import make_match, make_user, start_action
 
 pytestmark = pytest.mark.django_db

@@ -56,7 +56,7 @@ def _start_innings(page, expect):
 
 @pytest.fixture
 def server(monkeypatch):
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test reads the DB meanwhile
     env, port = child_env(), _free_port()
@@ -269,8 +269,8 @@ def test_the_model_follows_the_engine_for_the_simple_cases():
     same runs, wickets, overs and strike as cricket.engine (a guard against the two drifting)."""
     from playwright.sync_api import sync_playwright
 
+    from config.settings.base import BASE_DIR
     from games.selectors import pad_snapshot
-    from scorekeeper.settings.base import BASE_DIR
 
     match = make_match(overs=3)
     config = match.engine_config()

@@ -51,7 +51,7 @@ SCRIPT = re.compile(r"<script\b[^>]*>(?!\s*\{)[\s\S]*?</script>", re.I)  # keeps
 def test_the_pad_drawn_from_each_answer_is_the_pad_the_server_renders(monkeypatch):
     from playwright.sync_api import expect, sync_playwright
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test reads the DB meanwhile
     scorer = make_user("drawn-pad")

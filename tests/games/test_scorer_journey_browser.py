@@ -24,7 +24,7 @@ def test_a_new_scorer_signs_up_sets_up_and_scores_two_overs(monkeypatch, tmp_pat
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import expect, sync_playwright
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     port = _free_port()
     outbox = tmp_path / "mail"  # the server's mail, one file a message

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 def test_a_scorer_scores_an_over_in_a_real_browser():
     from playwright.sync_api import expect, sync_playwright
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     scorer = make_user("pad-scorer")
     match = make_match(scorer=scorer)

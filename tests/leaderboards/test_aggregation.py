@@ -12,6 +12,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.db import connection
 
+from config.celery import app
 from events.models import Event
 from games.models import LogEntry, Tournament
 from games.services import match_record_action
@@ -22,7 +23,6 @@ from leaderboards.services import (
     leaderboards_process_global,
     leaderboards_rebuild,
 )
-from scorekeeper.celery import app
 from tests.conftest import ROOT
 from tests.leaderboards.boards import board_rows
 from tests.leaderboards.play import completed_match
@@ -163,9 +163,9 @@ def test_a_match_that_cannot_be_counted_is_set_aside_and_every_other_one_counts(
     """A poisoned state (a negative D/L par, as an older release accepted) no longer freezes
     every board: the match is set aside with its error, counted by a metric and listed by the
     rebuild, and the other matches are counted."""
+    from core.metrics import matches_set_aside
     from games.models import Match
     from leaderboards.models import SetAsideMatch
-    from scorekeeper.metrics import matches_set_aside
 
     cup = Tournament.objects.create(name="Poison Cup", season="2026")
     good = completed_match([1, 4, 0, 2, 6, 1, 3], tournament=cup)

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 def test_fan_page_updates_live_and_catches_up_after_a_cut():
     from playwright.sync_api import expect, sync_playwright
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     match = make_match()
     match_record_action(match=match, action=start_action(match))

@@ -5,10 +5,10 @@ import asyncio
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
 
+from config.asgi import application
 from games.services import match_record_action
 from realtime.delta import apply_patch
 from realtime.snapshots import snapshot_view
-from scorekeeper.asgi import application
 from tests.games.factories import make_match, start_action
 from tests.websocket import WebsocketCommunicator
 

@@ -6,8 +6,8 @@ import pytest
 from asgiref.testing import ApplicationCommunicator
 from channels.db import database_sync_to_async
 
+from config.asgi import application
 from games.services import match_record_action
-from scorekeeper.asgi import application
 from tests.games.factories import make_match, start_action
 
 

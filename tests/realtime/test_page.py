@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.scoring import fifty_over_log_for
+from config.asgi import application
 from games.selectors import match_get
 from games.services import match_record_action
 from realtime import page, page_feed
 from realtime.buffer import buffer_key, buffer_since
 from realtime.shards import client_for_match
-from scorekeeper.asgi import application
 from tests.games.factories import make_match, start_action
 from tests.websocket import WebsocketCommunicator
 
@@ -232,7 +232,7 @@ def test_a_real_server_closes_oversized_frames_and_answers_bad_ones():
     is parsed; a malformed one gets an error frame; other fans are not disturbed."""
     import websockets.sync.client as ws_client
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
     from tests.servers import child_env, start_server, stop_server
 
     match = make_match()

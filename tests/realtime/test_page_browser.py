@@ -10,10 +10,10 @@ import signal
 
 import pytest
 
+from config.processes import gunicorn_command, uvicorn_command
 from games.services import match_record_action
 from realtime.page_feed import watch_key
 from realtime.shards import client_for_match
-from scorekeeper.runstack import gunicorn_command, uvicorn_command
 from tests.browser import ARTIFACTS, launch_chromium, record_in_thread
 from tests.games.factories import make_match
 from tests.servers import child_env, start_server, stop_server
@@ -52,7 +52,7 @@ def _text(page) -> str:
 def test_the_centre_follows_a_match_from_the_feed_alone_and_survives_a_killed_feed():
     from playwright.sync_api import expect, sync_playwright
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     match = make_match(overs=2, bowler_max_overs=1)
     a, b = match.a_ids, match.b_ids

@@ -17,9 +17,9 @@ import urllib.request
 import pytest
 import websockets
 
+from devtools.embedded import EmbeddedRedis, _free_port
 from games.models import LogEntry, Match
 from games.services import match_record_action
-from scorekeeper.embedded import EmbeddedRedis, _free_port
 from tests.conftest import ROOT
 from tests.games.factories import make_match, make_user, start_action
 from tests.servers import Browser, child_env, start_server, stop_server

@@ -13,9 +13,9 @@ from channels_redis.utils import _consistent_hash
 from django.conf import settings
 from django.test import Client
 
+from devtools.embedded import EmbeddedRedis, _free_port
 from games.models import match_group_name
 from realtime.buffer import buffer_key
-from scorekeeper.embedded import EmbeddedRedis, _free_port
 from tests.games.factories import make_match, make_user, start_action
 from tests.realtime.test_two_processes import _post_action
 from tests.servers import child_env, start_server, stop_server

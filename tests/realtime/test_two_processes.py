@@ -10,7 +10,7 @@ import pytest
 import websockets
 from django.test import Client
 
-from scorekeeper.embedded import _free_port
+from devtools.embedded import _free_port
 from tests.games.factories import make_match, make_user, start_action
 from tests.servers import child_env, start_server
 

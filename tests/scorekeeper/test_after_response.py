@@ -1,5 +1,5 @@
 """The pad answers the scorer first and publishes the ball's delta once its answer is sent
-(scorekeeper/after_response.py), on the real view, PostgreSQL and Redis."""
+(core/after_response.py), on the real view, PostgreSQL and Redis."""
 
 import logging
 
@@ -7,12 +7,12 @@ import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from accounts.tokens import api_token_create
+from core.after_response import after_response, answer_first
 from games.models import Match
 from games.services import match_record_action
 from realtime.buffer import buffer_key, buffer_since
 from realtime.shards import client_for_match
-from scorekeeper.after_response import after_response, answer_first
-from scorekeeper.tokens import api_token_create
 from scoring.views import scoring_pad
 from tests.games.factories import make_match, make_user, start_action
 
@@ -43,7 +43,7 @@ def test_a_failing_piece_is_logged_and_the_rest_still_runs(caplog):
         after_response(lambda: done.append("after the failure"))
         return HttpResponse("answer")
 
-    with caplog.at_level(logging.ERROR, logger="scorekeeper.after_response"):
+    with caplog.at_level(logging.ERROR, logger="core.after_response"):
         view(RequestFactory().get("/")).close()
     assert done == ["after the failure"]
     assert "ZeroDivisionError" in caplog.text

@@ -1,4 +1,4 @@
-"""Logins hash passwords without holding a pooled database connection (scorekeeper/auth.py)."""
+"""Logins hash passwords without holding a pooled database connection (accounts/auth.py)."""
 
 import pytest
 from django.contrib.auth import authenticate, get_user_model

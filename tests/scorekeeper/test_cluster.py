@@ -1,6 +1,6 @@
 """``make cluster`` under load, with processes killed: HAProxy in front of two web and two
 realtime processes, a primary and its hot standby, two Redis servers (the feed sharded over
-them), worker, beat and relay — the real topology (scorekeeper/cluster.py), started as an
+them), worker, beat and relay — the real topology (devtools/cluster.py), started as an
 operator starts it.
 
 A scorer records balls through the balancer without pause while WebSocket fans watch through it;
@@ -25,9 +25,9 @@ import pytest
 import websockets
 
 from bench.write_path import _balls
-from scorekeeper.cluster import child_env as cluster_env
-from scorekeeper.cluster import servers_up
-from scorekeeper.embedded import _free_port
+from devtools.cluster import child_env as cluster_env
+from devtools.cluster import servers_up
+from devtools.embedded import _free_port
 from tests.conftest import ROOT, run_python, wait_until
 from tests.servers import Browser
 
@@ -57,7 +57,7 @@ print(json.dumps({{"keys": keys, "seq": seq}}))
 
 
 def _env(**extra) -> dict:
-    return cluster_env(DJANGO_SETTINGS_MODULE="scorekeeper.settings.test", DEMO="0", **extra)
+    return cluster_env(DJANGO_SETTINGS_MODULE="config.settings.test", DEMO="0", **extra)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +65,7 @@ def cluster(tmp_path_factory):
     var = tmp_path_factory.mktemp("cluster")
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "scorekeeper.cluster", "--web", "2", "--realtime", "2",
+        [sys.executable, "-m", "devtools.cluster", "--web", "2", "--realtime", "2",
          "--port", str(port), "--var-dir", str(var)], cwd=ROOT, env=_env(),
         start_new_session=True)
     try:

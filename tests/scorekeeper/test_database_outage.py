@@ -13,8 +13,8 @@ import pytest
 from django.conf import settings
 
 from bench.relay import start_relay
+from devtools.embedded import _free_port
 from games.models import LogEntry
-from scorekeeper.embedded import _free_port
 from tests.games.factories import make_match, make_user, start_action
 from tests.servers import Browser, child_env, start_server, stop_server
 

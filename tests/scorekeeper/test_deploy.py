@@ -13,8 +13,8 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from scorekeeper.cluster import haproxy_config
-from scorekeeper.roles import FEED_PATH
+from config.roles import FEED_PATH
+from devtools.cluster import haproxy_config
 from tests.conftest import ROOT
 
 K8S = ROOT / "deploy" / "k8s"

@@ -8,7 +8,7 @@ import sys
 import psycopg
 import pytest
 
-from scorekeeper.embedded import EmbeddedServices
+from devtools.embedded import EmbeddedServices
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 def _hold_lease(root) -> subprocess.Popen:
     code = (
         "import sys, time\nfrom pathlib import Path\n"
-        "from scorekeeper.embedded import EmbeddedServices\n"
+        "from devtools.embedded import EmbeddedServices\n"
         f"EmbeddedServices(Path({str(root)!r})).acquire()\n"
         "print('ready', flush=True)\ntime.sleep(120)\n"
     )

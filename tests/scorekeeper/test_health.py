@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from scorekeeper.runstack import uvicorn_command
+from config.processes import uvicorn_command
 from tests.conftest import ROOT, server_env, wait_until
 
 
@@ -27,7 +27,7 @@ def _get(url: str) -> tuple[int, dict]:
 
 
 def _free_port() -> int:
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     return _free_port()
 
@@ -38,7 +38,7 @@ def test_readyz_reports_each_really_stopped_dependency(throwaway_services):
     env = server_env(
         DATABASE_URL=urls["database"],
         REDIS_URL=urls["redis"],
-        DJANGO_SETTINGS_MODULE="scorekeeper.settings.test",
+        DJANGO_SETTINGS_MODULE="config.settings.test",
     )
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     port = str(_free_port())
@@ -49,7 +49,7 @@ def test_readyz_reports_each_really_stopped_dependency(throwaway_services):
             "-m",
             "celery",
             "-A",
-            "scorekeeper",
+            "config",
             "worker",
             "--pool",
             "solo",

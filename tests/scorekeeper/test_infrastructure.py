@@ -4,7 +4,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from channels.layers import get_channel_layer
 
-from scorekeeper.celery import app, ping
+from config.celery import app, ping
 
 
 @pytest.mark.django_db(transaction=True)

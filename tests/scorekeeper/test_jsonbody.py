@@ -2,7 +2,7 @@
 
 import pytest
 
-from scorekeeper.jsonbody import MAX_DEPTH, BadJSON, parse_json
+from core.jsonbody import MAX_DEPTH, BadJSON, parse_json
 
 
 def test_nesting_up_to_the_limit_is_read_and_deeper_is_refused():

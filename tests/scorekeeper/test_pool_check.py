@@ -1,6 +1,6 @@
 """The pool checks a connection before lending it only if it has been idle for a while: a
 connection a request has just handed back goes out again without a round trip; one idle for
-longer is checked, and a dead one replaced before anyone gets it (scorekeeper/db/base.py)."""
+longer is checked, and a dead one replaced before anyone gets it (core/db/base.py)."""
 
 import time
 from types import SimpleNamespace
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection
 from psycopg_pool import ConnectionPool
 
-from scorekeeper.db import base as backend
+from core.db import base as backend
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -12,9 +12,9 @@ import time
 import pytest
 from django.test import Client
 
-from games.auth_views import _bucket
+from accounts.views import _bucket
+from devtools.embedded import EmbeddedRedis, _port_open
 from games.models import LogEntry
-from scorekeeper.embedded import EmbeddedRedis, _port_open
 from tests.games.factories import make_match, make_user, start_action
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]

@@ -18,8 +18,8 @@ import urllib.request
 import psycopg
 import pytest
 
-from scorekeeper import replicas
-from scorekeeper.embedded import EmbeddedPostgres, EmbeddedStandby, _free_port
+from core import replicas
+from devtools.embedded import EmbeddedPostgres, EmbeddedStandby, _free_port
 from tests.conftest import ROOT, run_python, wait_until
 from tests.servers import Browser, child_env, start_server, stop_server
 

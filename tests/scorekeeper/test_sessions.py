@@ -6,7 +6,7 @@ from django.contrib.sessions.backends.db import SessionStore as DjangoDatabaseSe
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from scorekeeper.models import UserSession
+from accounts.models import UserSession
 from tests.games.factories import make_match
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_an_expired_or_deleted_session_is_nobody(client, scorer):
 
 def test_the_user_read_with_one_session_never_serves_another(client, scorer):
     """The user handed to the backend is taken once, and only for the id the session names."""
-    from scorekeeper.sessions import session_user
+    from accounts.sessions import session_user
 
     other = get_user_model().objects.create_user("other", password="pw-123456")
     store = UserSession.get_session_store_class()(client.session.session_key)
@@ -85,7 +85,7 @@ def test_sessions_from_before_carry_over_with_their_user(scorer):
 
     from django.apps import apps
 
-    migration = importlib.import_module("scorekeeper.migrations.0001_user_sessions")
+    migration = importlib.import_module("accounts.migrations.0001_user_sessions")
 
     old = DjangoDatabaseSessions()
     old[SESSION_KEY] = str(scorer.pk)

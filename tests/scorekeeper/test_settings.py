@@ -15,7 +15,7 @@ GOOD_KEY = "k3y-" + "Zx9q2LmT7vB4nR8wY1cH6pJ5sD0fG3aK" * 2
     [("local", "True"), ("test", "False")],
 )
 def test_settings_load(module, debug):
-    result = run_python(SHOW, server_env(DJANGO_SETTINGS_MODULE=f"scorekeeper.settings.{module}"))
+    result = run_python(SHOW, server_env(DJANGO_SETTINGS_MODULE=f"config.settings.{module}"))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == debug
 
@@ -24,7 +24,7 @@ def test_settings_load(module, debug):
     "key", ["", "django-insecure-abc", "local-insecure-key-do-not-use", "short"]
 )
 def test_production_refuses_a_missing_or_default_secret_key(key):
-    env = server_env(DJANGO_SETTINGS_MODULE="scorekeeper.settings.production", SECRET_KEY=key)
+    env = server_env(DJANGO_SETTINGS_MODULE="config.settings.production", SECRET_KEY=key)
     result = run_python(SHOW, env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
@@ -32,7 +32,7 @@ def test_production_refuses_a_missing_or_default_secret_key(key):
 
 def test_production_check_deploy_is_clean():
     env = server_env(
-        DJANGO_SETTINGS_MODULE="scorekeeper.settings.production",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
         SECRET_KEY=GOOD_KEY,
         ALLOWED_HOSTS="scores.example.com",
     )
@@ -47,7 +47,7 @@ def test_production_check_deploy_is_clean():
 
 @pytest.mark.parametrize("missing", ["DATABASE_URL", "REDIS_URL"])
 def test_production_refuses_to_start_without_its_servers(missing, tmp_path):
-    env = server_env(DJANGO_SETTINGS_MODULE="scorekeeper.settings.production",
+    env = server_env(DJANGO_SETTINGS_MODULE="config.settings.production",
                      SECRET_KEY=GOOD_KEY, SCOREKEEPER_VAR_DIR=str(tmp_path))
     env.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/scorekeeper")
     env.setdefault("REDIS_URL", "redis://127.0.0.1:6379")

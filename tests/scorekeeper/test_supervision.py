@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from scorekeeper.embedded import _free_port
+from devtools.embedded import _free_port
 from tests.conftest import ROOT
 from tests.games.factories import make_match
 from tests.servers import child_env
@@ -38,10 +38,10 @@ def _wait_for_line(proc, pattern: str, timeout: float) -> re.Match:
 
 def test_a_killed_web_process_is_restarted_and_serves_again():
     port, realtime_port = _free_port(), _free_port()
-    env = {**child_env(), "DJANGO_SETTINGS_MODULE": "scorekeeper.settings.test", "DEMO": "0",
+    env = {**child_env(), "DJANGO_SETTINGS_MODULE": "config.settings.test", "DEMO": "0",
            "PORT": str(port), "REALTIME_PORT": str(realtime_port), "PYTHONUNBUFFERED": "1"}
     match = make_match()
-    stack = subprocess.Popen([sys.executable, "-m", "scorekeeper.runstack"], cwd=ROOT, env=env,
+    stack = subprocess.Popen([sys.executable, "-m", "devtools.runstack"], cwd=ROOT, env=env,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         web = int(_wait_for_line(stack, r"web started \(pid (\d+)\)", 60).group(1))

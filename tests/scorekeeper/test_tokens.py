@@ -8,10 +8,10 @@ import json
 import pytest
 from django.test import Client
 
+from accounts.models import ApiToken
+from accounts.tokens import MAX_TOKENS_PER_USER, api_token_create
 from games.models import LogEntry
 from games.services import match_record_action
-from scorekeeper.models import ApiToken
-from scorekeeper.tokens import MAX_TOKENS_PER_USER, api_token_create
 from tests.games.factories import make_match, make_user, start_action
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,9 @@ import urllib.request
 
 import pytest
 
+from accounts.models import ApiToken
 from games.models import LogEntry
 from games.services import match_record_action
-from scorekeeper.models import ApiToken
 from tests.browser import ARTIFACTS, launch_chromium
 from tests.games.factories import make_match, make_user, start_action
 from tests.servers import child_env, start_server, stop_server
@@ -36,7 +36,7 @@ def test_a_scorer_makes_copies_uses_and_revokes_a_token(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test reads the database
     from playwright.sync_api import expect, sync_playwright
 
-    from scorekeeper.embedded import _free_port
+    from devtools.embedded import _free_port
 
     scorer = make_user("token-walker")
     match = make_match(scorer=scorer)

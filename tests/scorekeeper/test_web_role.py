@@ -1,4 +1,4 @@
-"""The web role as production runs it: Gunicorn serving scorekeeper.wsgi, a real process on the
+"""The web role as production runs it: Gunicorn serving config.wsgi, a real process on the
 test database — scoring over the JSON API, the live feed refused, the client's address taken
 from a trusted proxy's X-Forwarded-For, and /readyz refreshed in the background under WSGI."""
 
@@ -9,10 +9,10 @@ import urllib.request
 import pytest
 from django.contrib.auth import get_user_model
 
+from config.processes import gunicorn_command
+from config.roles import NOT_HERE_WEB
+from devtools.embedded import _free_port
 from games.models import Match
-from scorekeeper.embedded import _free_port
-from scorekeeper.roles import NOT_HERE_WEB
-from scorekeeper.runstack import gunicorn_command
 from tests.conftest import wait_until
 from tests.games.factories import make_match, start_action
 from tests.servers import Browser, child_env, start_server, stop_server
@@ -112,7 +112,7 @@ def test_a_spoofed_forwarded_for_from_outside_is_replaced_at_the_real_haproxy(tm
     an attacker would through the real HAProxy in front of the web role: it is never taken for
     the operators' loopback, never for the address it names, and its own address is what the
     web role's per-address limits see."""
-    from scorekeeper.cluster import haproxy_config
+    from devtools.cluster import haproxy_config
     from tests.servers import stop_server as stop
 
     outside = _outside_address()

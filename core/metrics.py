@@ -76,7 +76,7 @@ class _LiveCollector:
 
 
 def _replica_metrics():
-    from scorekeeper import replicas
+    from core import replicas
 
     # The families are always there (no samples without a replica), so alerts can name them.
     report = replicas.report()

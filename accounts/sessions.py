@@ -20,7 +20,7 @@ from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionS
 from django.db import connections
 from django.utils import timezone
 
-from scorekeeper.models import UserSession
+from accounts.models import UserSession
 
 # The user read with this request's session, for the backend's ``get_user``: taken at most once,
 # and only for the id the session names.
@@ -38,7 +38,7 @@ def session_user(user_id):
 def user_columns() -> tuple[str, list[str]]:
     """The user's columns as a query selects them from its table aliased ``u``, and their
     attribute names in order (for ``User.from_db``): a user read with something else in one
-    query (here, a session; in scorekeeper/tokens.py, an API token)."""
+    query (here, a session; in accounts/tokens.py, an API token)."""
     fields = get_user_model()._meta.concrete_fields
     return (", ".join(f'u."{field.column}"' for field in fields),
             [field.attname for field in fields])

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 
-from scorekeeper.sessions import session_user
+from accounts.sessions import session_user
 
 # Hashes at once in a process: one a core. More only share the cores, so every login of a
 # burst would finish at the end of it; with a queue the first ones are signed in at once.
@@ -32,7 +32,7 @@ def _release_connection() -> None:
 class PoolFriendlyModelBackend(ModelBackend):
     """ModelBackend, with the connection given back while the password is hashed. The same
     timing for unknown users (a hash is run for them too) and the same checks. A signed-in
-    request's user is the one its session was read with (scorekeeper/sessions.py), not read
+    request's user is the one its session was read with (accounts/sessions.py), not read
     again."""
 
     def get_user(self, user_id):

@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import urlsafe_base64_decode
 from django.views.decorators.http import require_http_methods
 
-from scorekeeper.confirmation import confirmation_confirm, confirmation_send, needs_confirmation
-from scorekeeper.lookalike import first_letters, skeleton
-from scorekeeper.ratelimit import TokenBucket
+from accounts.confirmation import confirmation_confirm, confirmation_send, needs_confirmation
+from accounts.lookalike import first_letters, skeleton
+from core.ratelimit import TokenBucket
 
 
 @functools.cache
@@ -84,7 +84,7 @@ class SignUpForm(UserCreationForm):
 
 
 def username_looks_taken(username: str) -> bool:
-    """Whether an account's name has the same skeleton (scorekeeper/lookalike.py); only names
+    """Whether an account's name has the same skeleton (accounts/lookalike.py); only names
     that may start like it are read."""
     target = skeleton(username)
     starts = Q()

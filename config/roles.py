@@ -1,5 +1,5 @@
 """Which requests each process role serves (docs/deploy.md): shared by the ASGI entry points
-(``scorekeeper.asgi``), the web role's WSGI one (``scorekeeper.wsgi``), and checked against the
+(``config.asgi``), the web role's WSGI one (``config.wsgi``), and checked against the
 load balancer's routing (deploy/haproxy/, deploy/k8s/)."""
 
 from __future__ import annotations

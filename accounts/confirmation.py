@@ -14,11 +14,11 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from scorekeeper.models import EmailConfirmation
+from accounts.models import EmailConfirmation
 
 
 class _ConfirmationTokens(PasswordResetTokenGenerator):
-    key_salt = "scorekeeper.confirmation"
+    key_salt = "accounts.confirmation"
 
     def _make_hash_value(self, user, timestamp):
         row = getattr(user, "email_confirmation", None)

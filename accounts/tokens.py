@@ -31,9 +31,9 @@ from django.http import HttpRequest, JsonResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.csrf import csrf_exempt
 
-from scorekeeper.models import ApiToken
-from scorekeeper.ratelimit import TokenBucket
-from scorekeeper.sessions import user_columns
+from accounts.models import ApiToken
+from accounts.sessions import user_columns
+from core.ratelimit import TokenBucket
 
 TOKEN_PREFIX = "sk_"
 MAX_TOKENS_PER_USER = 20

@@ -5,7 +5,7 @@ import os
 from celery import Celery
 from celery.signals import beat_init
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorekeeper.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
 app = Celery("scorekeeper")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -21,6 +21,6 @@ def ping(value: str) -> str:
 @beat_init.connect
 def _ensure_schedules(sender=None, **kwargs):
     """Beat makes sure every schedule exists when it starts (and migrate does too)."""
-    from scorekeeper.schedules import ensure_schedules
+    from ops.schedules import ensure_schedules
 
     ensure_schedules()

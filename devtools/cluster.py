@@ -1,6 +1,6 @@
 """``make cluster``: a production-like topology on one machine (docs/deploy.md).
 
-    python -m scorekeeper.cluster [--web 2] [--realtime 2] [--port 8080] [--var-dir var/cluster]
+    python -m devtools.cluster [--web 2] [--realtime 2] [--port 8080] [--var-dir var/cluster]
 
 HAProxy (Debian's package) on ``--port`` in front of N web processes (HTTP: scorers, the API,
 pages) and M realtime processes (WebSocket and SSE), health-checked on ``/readyz``; a PostgreSQL
@@ -25,21 +25,15 @@ import sys
 import time
 from pathlib import Path
 
-from scorekeeper.embedded import (
+from config.processes import gunicorn_command, role_commands, uvicorn_command
+from devtools.embedded import (
     BASE_DIR,
     EmbeddedPostgres,
     EmbeddedRedis,
     EmbeddedStandby,
     _free_port,
 )
-from scorekeeper.runstack import (
-    Supervisor,
-    _children,
-    _ensure_demo_staff,
-    _stop,
-    gunicorn_command,
-    uvicorn_command,
-)
+from devtools.runstack import Supervisor, _ensure_demo_staff, _stop
 
 HAPROXY_TEMPLATE = BASE_DIR / "deploy" / "haproxy" / "haproxy.cfg.template"
 
@@ -92,7 +86,7 @@ def _start_servers(var: Path, servers: dict) -> dict:
 
 
 def _commands(args, var: Path, web_ports: list[int], realtime_ports: list[int]) -> dict:
-    roles = _children(tiers=True)  # worker, beat, relay as production runs them
+    roles = role_commands(tiers=True)  # worker, beat, relay as production runs them
     commands = {f"web-{i}": gunicorn_command("127.0.0.1", str(port))
                 for i, port in enumerate(web_ports, start=1)}
     commands |= {f"realtime-{i}": uvicorn_command("127.0.0.1", str(port), "realtime_application")
@@ -111,7 +105,7 @@ def _commands(args, var: Path, web_ports: list[int], realtime_ports: list[int]) 
 
 
 def _start(args, var: Path, urls: dict) -> Supervisor:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorekeeper.settings.local")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     # The balancer is this machine's HAProxy: only its (loopback) connections name a client.
     os.environ.setdefault("FORWARDED_ALLOW_IPS", "127.0.0.1")
     os.environ.update(DATABASE_URL=urls["database"], DATABASE_REPLICA_URL=urls["replica"],
@@ -120,7 +114,7 @@ def _start(args, var: Path, urls: dict) -> Supervisor:
     import django
     from django.core.management import call_command
 
-    from scorekeeper.metrics import prepare_multiprocess_dir
+    from core.metrics import prepare_multiprocess_dir
 
     django.setup()
     call_command("migrate", interactive=False, verbosity=0)

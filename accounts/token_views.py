@@ -1,7 +1,7 @@
 """The API tokens page: a signed-in user makes tokens for their devices and scripts, sees them
 (by name and first characters) and revokes them. A new token is shown once, in the answer to
 the form that made it, and is stored nowhere (not in the session either): only its hash is
-kept (scorekeeper/tokens.py). Each form carries a one-time mark, so a resent form (a reload of
+kept (accounts/tokens.py). Each form carries a one-time mark, so a resent form (a reload of
 that answer) makes no second token."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from scorekeeper.tokens import MAX_TOKENS_PER_USER, api_token_create, api_token_revoke
+from accounts.tokens import MAX_TOKENS_PER_USER, api_token_create, api_token_revoke
 
 _FORM_MARK = "api_token_form"  # the one-time mark of the form last shown (not a secret)
 

@@ -18,7 +18,7 @@ from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
 
-from scorekeeper import replicas
+from core import replicas
 
 CHECK_TIMEOUT_SECONDS = 3.0
 
@@ -57,7 +57,7 @@ async def check_channel_layer() -> None:
 
 
 def check_celery() -> None:
-    from scorekeeper.celery import app
+    from celery import current_app as app  # the project's Celery app (config.celery)
 
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)

@@ -3,8 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from centre.urls import urlpatterns as centre_urls
-from games.auth_views import (
+from accounts import token_views
+from accounts.views import (
     RateLimitedLoginView,
     RateLimitedPasswordResetView,
     admin_login,
@@ -12,8 +12,9 @@ from games.auth_views import (
     confirm_resend,
     sign_up,
 )
+from centre.urls import urlpatterns as centre_urls
 from games.urls import urlpatterns as games_urls
-from scorekeeper import token_views, views
+from ops import views
 from scoring.urls import urlpatterns as scoring_urls
 
 urlpatterns = [
@@ -43,5 +44,5 @@ urlpatterns = [
     path("", include("leaderboards.urls")),
 ]
 
-handler404 = "scorekeeper.errors.not_found"
-handler500 = "scorekeeper.errors.server_error"
+handler404 = "ops.errors.not_found"
+handler500 = "ops.errors.server_error"

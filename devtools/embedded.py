@@ -386,3 +386,23 @@ def shared_services() -> EmbeddedServices:
     if _shared is None:
         _shared = EmbeddedServices(Path(os.environ.get("SCOREKEEPER_VAR_DIR", DEFAULT_VAR_DIR)))
     return _shared
+
+
+def export_urls() -> list[str]:
+    """For ``make run``, ``make test``, ``manage.py`` and the benchmarks (never the product's
+    settings): start or reuse the embedded server for each of DATABASE_URL / REDIS_URL that is
+    unset, and put its URL in the environment, where the settings and every child process read
+    it. This process holds the servers' lease until it exits. Returns what is embedded
+    ("database", "redis"), also kept in EMBEDDED_SERVICES for the supervisor."""
+    needed = {"postgres": "DATABASE_URL" not in os.environ, "redis": "REDIS_URL" not in os.environ}
+    if not any(needed.values()):
+        return [name for name in os.environ.get("EMBEDDED_SERVICES", "").split(",") if name]
+    # With both URLs given nothing under var/ is touched (a container's root may be read-only).
+    urls = shared_services().acquire(**needed)
+    if needed["postgres"]:
+        os.environ["DATABASE_URL"] = urls["database"]
+    if needed["redis"]:
+        os.environ["REDIS_URL"] = urls["redis"]
+    names = sorted(urls)
+    os.environ["EMBEDDED_SERVICES"] = ",".join(names)
+    return names

@@ -4,12 +4,9 @@ Each integration has one commented section. ``local``, ``test`` and ``production
 module and change only what differs.
 """
 
-import os
 from pathlib import Path
 
 import environ
-
-from scorekeeper.embedded import shared_services
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
@@ -19,8 +16,8 @@ SECRET_KEY = env("SECRET_KEY", default="")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-ROOT_URLCONF = "scorekeeper.urls"
-ASGI_APPLICATION = "scorekeeper.asgi.application"
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LANGUAGE_CODE = "en-gb"
@@ -38,7 +35,8 @@ INSTALLED_APPS = [
     "channels",
     "django_celery_beat",
     "psqlextra",
-    "scorekeeper",
+    "accounts.apps.AccountsConfig",  # label "scorekeeper": its tables kept their names
+    "ops.apps.OpsConfig",
     "games",
     "scoring",
     "centre",
@@ -48,14 +46,14 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "scorekeeper.metrics.ResponseMetricsMiddleware",
+    "core.metrics.ResponseMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "scorekeeper.errors.QueryControlCharactersMiddleware",
+    "ops.errors.QueryControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "scorekeeper.replicas.ReadYourWritesMiddleware",
+    "core.replicas.ReadYourWritesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, not first as WhiteNoise suggests: it is synchronous only, and Django runs the chain
@@ -64,7 +62,7 @@ MIDDLEWARE = [
     # ASGI, each process_request/process_response a hop of its own (~14 per request). A static
     # file now passes the (lazy) session and auth middleware first, which costs next to nothing.
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "scorekeeper.errors.DatabaseUnavailableMiddleware",
+    "ops.errors.DatabaseUnavailableMiddleware",
 ]
 
 TEMPLATES = [
@@ -87,12 +85,12 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start without it
 # --- Operators -----------------------------------------------------------------------------------
-# /metrics and health details: from these networks, or with the token (scorekeeper.access).
+# /metrics and health details: from these networks, or with the token (core.access).
 OPERATOR_NETWORKS = env.list("OPERATOR_NETWORKS", default=["127.0.0.0/8", "::1/128"])
 OPERATOR_TOKEN = env("OPERATOR_TOKEN", default="")
 
 LOGIN_URL = "login"
-CSRF_FAILURE_VIEW = "scorekeeper.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "ops.errors.csrf_failure"
 LOGIN_REDIRECT_URL = "/score/"
 LOGOUT_REDIRECT_URL = "/matches/"
 
@@ -103,18 +101,18 @@ vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Scorekeeper <noreply@localhost>")
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# --- Embedded servers ----------------------------------------------------------------------------
-# With DATABASE_URL / REDIS_URL unset, start (or reuse) PostgreSQL and Redis under var/.
-_needed = {"postgres": "DATABASE_URL" not in os.environ, "redis": "REDIS_URL" not in os.environ}
-# With both URLs given nothing under var/ is touched (a container's root may be read-only).
-_embedded = shared_services().acquire(**_needed) if any(_needed.values()) else {}
-EMBEDDED_SERVICES = sorted(_embedded)
+# --- Servers -------------------------------------------------------------------------------------
+# Loading the settings starts nothing: DATABASE_URL and REDIS_URL come from the environment.
+# make run, make test, manage.py and the benchmarks put the embedded servers' URLs there when
+# they are unset (devtools.embedded.export_urls); production sets them (production.py refuses
+# to start without them).
+EMBEDDED_SERVICES = env.list("EMBEDDED_SERVICES", default=[])
 
 # --- PostgreSQL ----------------------------------------------------------------------------------
 # Django's native psycopg 3 pool; it requires CONN_MAX_AGE = 0.
 DATABASE_POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=20)
 DATABASE_POOL_TIMEOUT = env.float("DATABASE_POOL_TIMEOUT", default=1.0)
-# Seconds between the pool's tries to reconnect while PostgreSQL is down (scorekeeper/db/base.py).
+# Seconds between the pool's tries to reconnect while PostgreSQL is down (core/db/base.py).
 DATABASE_POOL_RECONNECT_DELAY = env.float("DATABASE_POOL_RECONNECT_DELAY", default=0.5)
 
 
@@ -134,30 +132,30 @@ def _database(url: str) -> dict:
     options["pool"] = {
         "min_size": 1,
         "max_size": DATABASE_POOL_MAX_SIZE,
-        # With PostgreSQL down a request gets its 503 (scorekeeper.errors) after this long,
+        # With PostgreSQL down a request gets its 503 (ops.errors) after this long,
         # instead of hanging.
         "timeout": DATABASE_POOL_TIMEOUT,
     }
     return config
 
 
-DATABASE_URL = env("DATABASE_URL", default=_embedded.get("database"))
+DATABASE_URL = env("DATABASE_URL")
 DATABASES = {"default": _database(DATABASE_URL)}
 if env("DATABASE_REPLICA_URL", default=""):
-    # A streaming replica for fans' reads (scorekeeper/replicas.py); writes never go here.
+    # A streaming replica for fans' reads (core/replicas.py); writes never go here.
     DATABASES["replica"] = _database(env("DATABASE_REPLICA_URL"))
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-DATABASE_ROUTERS = ["scorekeeper.replicas.ReplicaRouter"]
+DATABASE_ROUTERS = ["core.replicas.ReplicaRouter"]
 # A replica behind the primary for longer than this is skipped until it catches up; probed at
 # most every REPLICA_CHECK_SECONDS per process; a client that wrote reads the primary for
 # REPLICA_STICKY_SECONDS (longer than the lag allowed, so it then finds its write anywhere).
 REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
 REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=1.0)
 REPLICA_STICKY_SECONDS = env.float("REPLICA_STICKY_SECONDS", default=2 * REPLICA_MAX_LAG_SECONDS)
-POSTGRES_EXTRA_DB_BACKEND_BASE = "scorekeeper.db"  # Django's, with a cheaper pool check
+POSTGRES_EXTRA_DB_BACKEND_BASE = "core.db"  # Django's, with a cheaper pool check
 
 # --- Redis: cache, channel layer, Celery broker --------------------------------------------------
-REDIS_URL = env("REDIS_URL", default=_embedded.get("redis")).rstrip("/")
+REDIS_URL = env("REDIS_URL").rstrip("/")
 # Each use of Redis may have servers of its own (all default to REDIS_URL): the cache (and rate
 # limits), the realtime servers — the channel layer's pub/sub and the delta buffer, spread over
 # every URL given with one match on one server (realtime/shards.py) — and Celery's broker.
@@ -182,11 +180,11 @@ CACHES = {
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Sessions live in PostgreSQL, where the balls are: a scorer stays logged in and can score
 # while Redis is down (the cached_db backend wrote through Redis and failed with it).
-# Database sessions read with their user in one query (scorekeeper/sessions.py).
-SESSION_ENGINE = "scorekeeper.sessions"
+# Database sessions read with their user in one query (accounts/sessions.py).
+SESSION_ENGINE = "accounts.sessions"
 # ModelBackend that hands its pooled connection back while a password is hashed (a burst of
-# logins waits for the CPU, not for the pool): scorekeeper/auth.py.
-AUTHENTICATION_BACKENDS = ["scorekeeper.auth.PoolFriendlyModelBackend"]
+# logins waits for the CPU, not for the pool): accounts/auth.py.
+AUTHENTICATION_BACKENDS = ["accounts.auth.PoolFriendlyModelBackend"]
 
 # --- Live feed -----------------------------------------------------------------------------------
 # Where fans' browsers reach the live feed (WebSocket, SSE): empty for the page's own origin (one

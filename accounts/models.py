@@ -9,21 +9,21 @@ from django.db import models
 
 class UserSession(AbstractBaseSession):
     """Django's session row plus the signed-in user's id (Django's documented way to extend
-    the database session engine): ``scorekeeper.sessions`` reads a session and its user in one
+    the database session engine): ``accounts.sessions`` reads a session and its user in one
     query instead of two."""
 
     user_id = models.BigIntegerField(null=True, db_index=True)
 
     @classmethod
     def get_session_store_class(cls):
-        from scorekeeper.sessions import SessionStore
+        from accounts.sessions import SessionStore
 
         return SessionStore
 
 
 class ApiToken(models.Model):
     """A secret a scoring device or an integration sends as ``Authorization: Bearer <token>``
-    to the JSON API instead of a signed-in session (scorekeeper/tokens.py). Only its SHA-256 is
+    to the JSON API instead of a signed-in session (accounts/tokens.py). Only its SHA-256 is
     kept: the token is shown once, when it is made; ``prefix`` (its first characters) tells a
     user's tokens apart. Deleting the row revokes it."""
 
@@ -43,7 +43,7 @@ class ApiToken(models.Model):
 
 class EmailConfirmation(models.Model):
     """A signed-up account's e-mail address and when its owner confirmed it (by the link mailed
-    to it: scorekeeper/confirmation.py). An account with an unconfirmed row sets nothing up
+    to it: accounts/confirmation.py). An account with an unconfirmed row sets nothing up
     until it is confirmed; accounts made by staff or commands have no row and are not held."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,

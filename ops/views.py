@@ -4,8 +4,8 @@ import time
 from asgiref.sync import async_to_sync
 from django.http import HttpRequest, JsonResponse
 
-from scorekeeper.access import is_operator
-from scorekeeper.health import readiness
+from core.access import is_operator
+from ops.health import readiness
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -45,7 +45,7 @@ def _refresh_in_background() -> None:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Readiness: 200 while this process can serve ("ok", or "degraded" with an optional
     dependency down), 503 without its database; what the load balancer's and Kubernetes'
-    checks ask. Which dependencies, and how fast, only operators see (scorekeeper.access).
+    checks ask. Which dependencies, and how fast, only operators see (core.access).
 
     Answered at once from the last report; a stale one is refreshed in the background for the
     next ask. A dependency that is down can take its whole check timeout to say so (a Celery

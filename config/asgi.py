@@ -7,7 +7,7 @@ Two applications (docs/deploy.md):
   health and metrics endpoints — the realtime role — so thousands of open streams never queue
   behind page renders, and each tier is scaled on its own behind the load balancer, which
   routes by path. The web role (scorers, the API, pages) is served over WSGI by Gunicorn:
-  ``scorekeeper.wsgi``.
+  ``config.wsgi``.
 """
 
 import json
@@ -16,14 +16,14 @@ import re
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorekeeper.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django_asgi_app = get_asgi_application()  # must run before importing anything that uses models
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from config.roles import FEED_PATH, NOT_HERE_REALTIME, OPERATIONS_PATH  # noqa: E402
 from realtime.routing import websocket_urlpatterns  # noqa: E402
-from scorekeeper.roles import FEED_PATH, NOT_HERE_REALTIME, OPERATIONS_PATH  # noqa: E402
 
 # Fans are anonymous: no session or auth middleware, whose per-message send wrapper would run
 # for every delta to every fan. Routes that need a user wrap themselves.

@@ -8,7 +8,7 @@ a ball's CPU over HTTP, and a round trip of its latency. A connection given back
 would find it; one idle for longer is checked as before — so after PostgreSQL restarts the
 pool's old connections are found dead and replaced before anyone gets one. A server that dies
 within that second fails the next request's first query instead, which is answered like any
-outage (503 with Retry-After, nothing recorded: scorekeeper/errors.py) — as a server dying just
+outage (503 with Retry-After, nothing recorded: ops/errors.py) — as a server dying just
 after the check always could.
 """
 

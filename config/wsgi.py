@@ -19,12 +19,12 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "scorekeeper.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django_wsgi_app = get_wsgi_application()
 
 from uvicorn.middleware.proxy_headers import _TrustedHosts  # noqa: E402
 
-from scorekeeper.roles import FEED_PATH, NOT_HERE_WEB  # noqa: E402
+from config.roles import FEED_PATH, NOT_HERE_WEB  # noqa: E402
 
 _REFUSAL = json.dumps({"error": NOT_HERE_WEB}).encode()
 
