@@ -9,9 +9,10 @@ import math
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
+
+from core.redis_keys import redis_key
 
 logger = logging.getLogger(__name__)
 LOCAL_KEYS = 10_000  # per-process fallback buckets kept while Redis is down
@@ -63,7 +64,7 @@ class TokenBucket:
             if self._script is None:
                 self._script = get_redis_connection("default").register_script(_SCRIPT)
             allowed, remaining, wait = self._script(
-                keys=[f"{settings.CACHES['default']['KEY_PREFIX']}:ratelimit:{self.name}:{key}"],
+                keys=[redis_key("ratelimit", self.name, key)],
                 args=[self.capacity, self.rate, tokens, time.time()],
             )
         except RedisError:

@@ -4,10 +4,11 @@ every cached page of that scope is invalid at once) and a sorted set per scope f
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django_redis import get_redis_connection
+
+from core.redis_keys import redis_key
 
 TIMEOUT_TOURNAMENT = 120
 TIMEOUT_GLOBAL = 300
@@ -44,7 +45,7 @@ def _redis():
 
 
 def _rank_key(scope: str, kind: str) -> str:
-    return f"{settings.CACHES['default']['KEY_PREFIX']}:lb:rank:{kind}:{scope}"
+    return redis_key("lb", "rank", kind, scope)
 
 
 def rank_sync(scope: str, kind: str, player_ids) -> None:
@@ -98,7 +99,7 @@ def rank_clear(scopes=None) -> None:
     """Forget rank sets (all, or these scopes'): the next lookup rebuilds them from the DB."""
     redis = _redis()
     if scopes is None:
-        pattern = f"{settings.CACHES['default']['KEY_PREFIX']}:lb:rank:*"
+        pattern = redis_key("lb", "rank", "*")
         keys = list(redis.scan_iter(pattern, count=1000))
     else:
         keys = [f"{_rank_key(scope, kind)}{suffix}" for scope in scopes

@@ -4,8 +4,8 @@ kept on the match's realtime server (realtime/shards.py)."""
 from __future__ import annotations
 
 import redis
-from django.conf import settings
 
+from core.redis_keys import redis_key
 from realtime.shards import client_for_match
 
 BUFFER_SIZE = 500  # deltas kept per match: a fan away longer than this gets a snapshot
@@ -19,7 +19,7 @@ STREAMS = ("delta", "page")
 
 def buffer_key(match_id: int, stream: str = "delta") -> str:
     name = "deltas" if stream == "delta" else "pages"
-    return f"{settings.CACHES['default']['KEY_PREFIX']}:{name}:{match_id}"
+    return redis_key(name, match_id)
 
 
 # One script, one command: replace the version (a re-publish of a version replaces it), keep the

@@ -13,8 +13,7 @@ import json
 import time
 from collections import OrderedDict
 
-from django.conf import settings
-
+from core.redis_keys import redis_key
 from realtime import page
 from realtime.shards import client_for_match
 
@@ -42,16 +41,12 @@ _latest: OrderedDict[int, tuple[int, page.Page]] = OrderedDict()
 _LATEST_KEPT = 200
 
 
-def _prefix() -> str:
-    return settings.CACHES["default"]["KEY_PREFIX"]
-
-
 def latest_key(match_id: int) -> str:
-    return f"{_prefix()}:page:{match_id}"
+    return redis_key("page", match_id)
 
 
 def watch_key(match_id: int) -> str:
-    return f"{_prefix()}:pagewatch:{match_id}"
+    return redis_key("pagewatch", match_id)
 
 
 _renderer = None
