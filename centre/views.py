@@ -27,6 +27,7 @@ from centre.panels import (
 from core.replicas import replica_reads
 from games.models import Match
 from games.selectors import (
+    match_as_of,
     match_get_for_fans,
     match_lists,
     match_lists_version,
@@ -102,12 +103,37 @@ def _versioned(view_name: str, match_id: int) -> str:
 @replica_reads
 @require_GET
 def match_detail(request: HttpRequest, match_id: int) -> HttpResponse:
+    """The match centre, live; with ``?at=<seq>`` the match as it stood after that entry of its
+    log (folded to there, cached per version like any rendering): a link to "the moment it
+    turned", with no live feed."""
     match = _match(match_id)
-    centre = centre_html(match, all_commentary=request.GET.get("commentary") == "all")
+    all_commentary = request.GET.get("commentary") == "all"
+    at = request.GET.get("at")
+    if at is not None:
+        if not re.fullmatch(r"[0-9]{1,10}", at) or int(at) > match.seq:
+            return HttpResponseBadRequest(
+                f"'at' is an entry of this match's log: a whole number from 0 to {match.seq}.",
+                content_type="text/plain; charset=utf-8")
+        at = int(at)
+    shown = match if at is None or at == match.seq else match_as_of(match=match, seq=at)
     return render(request, "games/match_detail.html", {
-        "match": match, "centre": centre, "feed": settings.REALTIME_URL,
+        "match": match, "centre": centre_html(shown, all_commentary=all_commentary),
+        "feed": settings.REALTIME_URL, "at": at, "rewind": _rewind(shown, at, match.seq),
         "centre_url": _versioned("games:match-centre", match.pk),
-        "query": "commentary=all" if request.GET.get("commentary") == "all" else ""})
+        "query": "commentary=all" if all_commentary else ""})
+
+
+def _rewind(shown: Match, at: int | None, last: int) -> dict | None:
+    """What the page says about the moment it shows (``?at=``)."""
+    if at is None:
+        return None
+    innings = shown.state["innings"][-1] if shown.state.get("innings") else None
+    config = shown.engine_config()
+    score = "before the first ball" if innings is None else (
+        f"{config.team(innings['batting']).name} {innings['runs']}/{innings['wickets']} "
+        f"({innings['overs_done']}.{innings['over_balls']} ov)")
+    return {"score": score, "previous": at - 1 if at > 0 else None,
+            "next": at + 1 if at < last else None, "last": last}
 
 
 # A version's page never changes: a cache in front of the web tier (HAProxy's, a CDN's) may keep

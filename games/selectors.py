@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.db import models
 from django.db.models import Exists, OuterRef
 
@@ -62,6 +64,19 @@ def match_get(*, match_id: int, scorer=None) -> Match:
         matches = matches.annotate(is_assigned_scorer=Exists(
             Match.scorers.through.objects.filter(match_id=OuterRef("pk"), user_id=scorer.pk)))
     return matches.get(pk=match_id)
+
+
+def match_as_of(*, match: Match, seq: int) -> Match:
+    """The match as it stood after log entry ``seq`` (0: before the first): a copy whose state is
+    the log folded to there (the engine is pure), for "the match at any ball" (?at=). Nothing
+    is saved."""
+    config = match.engine_config()
+    entries = list(match.log.filter(seq__lte=seq).order_by("seq").values_list("seq", "payload"))
+    state = engine.fold(config, [action for _, action in engine.effective_actions(entries)])
+    past = copy.copy(match)
+    past.seq, past.state, past.status = seq, state, state["status"]
+    past.result_text = engine.result_text(config, state)
+    return past
 
 
 def match_seq(*, match_id: int) -> int | None:
