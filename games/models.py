@@ -107,6 +107,17 @@ class Team(models.Model):
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
         super().save(*args, **kwargs)
 
+    @property
+    def abbreviation(self) -> str:
+        """What a score line calls the side: its short name, else its initials ("Kings XI
+        Punjab": KXP), else the start of a one-word name."""
+        if self.short_name:
+            return self.short_name
+        words = self.name.split()
+        if len(words) > 1:
+            return "".join(word[0] for word in words)[:4].upper()
+        return self.name[:3].upper()
+
 
 class ConditionFields(models.Model):
     """The playing conditions a preset holds and a match snapshots (besides its overs)."""

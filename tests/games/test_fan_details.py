@@ -1,0 +1,37 @@
+"""Issue 33's small things a Cricinfo reader expects: each score in the match list says whose it
+is, a finished innings lists who did not bat (not "yet to bat"), and the site has an icon."""
+
+import pytest
+
+from games.models import Team
+from tests.games.factories import make_match
+from tests.leaderboards.play import play_match
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_score_in_the_list_names_its_side(client):
+    match = play_match(make_match(overs=1, players=3), [1, 4, 0, 6])
+    page = client.get("/matches/").content.decode()
+    for team in (match.team_a, match.team_b):
+        assert f'<abbr title="{team.name}">{team.abbreviation}</abbr>' in page
+
+
+@pytest.mark.parametrize(("name", "short", "shown"), [
+    ("Kings XI Punjab", "", "KXP"), ("Sussex", "", "SUS"), ("Rising Pune Supergiant", "RPS", "RPS"),
+    ("Royal Challengers Bangalore Women", "", "RCBW"),
+])
+def test_a_sides_abbreviation(name, short, shown):
+    assert Team(name=name, short_name=short).abbreviation == shown
+
+
+def test_a_finished_innings_lists_who_did_not_bat(client):
+    match = make_match(overs=1, players=5)
+    play_match(match, [1, 1, 1])  # one over each: nobody is out, three did not bat
+    page = client.get(f"/matches/{match.pk}/").content.decode()
+    assert "Did not bat:" in page and "Yet to bat:" not in page
+
+
+def test_the_site_has_an_icon(client):
+    page = client.get("/matches/").content.decode()
+    assert 'rel="icon"' in page and "favicon.svg" in page
