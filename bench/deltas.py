@@ -48,7 +48,7 @@ def _replay(data: dict) -> tuple[list[int], int]:
         started = time.perf_counter()
         recorded = match_record_action(match=match, action=action, expected_seq=match.seq)
         took = time.perf_counter() - started
-        sizes.append(len(delta_text(recorded.entry.delta())))
+        sizes.append(len(delta_text(recorded.delta())))
         text = buffer_since(match.pk, match.seq - 1, match.seq, "page")[0]
         message = json.loads(text)
         pages.append(len(text.encode()))

@@ -35,3 +35,10 @@ def test_a_finished_innings_lists_who_did_not_bat(client):
 def test_the_site_has_an_icon(client):
     page = client.get("/matches/").content.decode()
     assert 'rel="icon"' in page and "favicon.svg" in page
+
+
+def test_a_rate_of_nought_is_shown(client):
+    match = play_match(make_match(overs=1, players=3), [0])
+    page = client.get(f"/matches/{match.pk}/").content.decode()
+    # Six dots: a strike rate and an economy of 0.0, not the dash that means "no balls yet".
+    assert "<td>0.0</td>" in page
