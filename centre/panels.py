@@ -101,7 +101,7 @@ def match_story(match: Match) -> dict:
         inn = state["innings"][-1] if state["innings"] else None
         before = None if inn is None else {
             "overs_done": inn["overs_done"], "over_balls": inn["over_balls"],
-            "wickets": inn["wickets"],
+            "wickets": inn["wickets"], "free_hit": bool(state["free_hit"]),
             "striker": inn["striker"], "bowler": inn["bowler"], "number": inn["number"]}
         engine.apply_in_place(config, state, action)
         if action.get("kind") != "delivery" or before is None:
@@ -167,6 +167,7 @@ def _ball(config: engine.MatchConfig, inn: dict, action: dict, before: dict) -> 
                 + ", ".join(parts),
         "symbol": inn["recent_balls"][-1] if inn["recent_balls"] else "",
         "runs": total, "four": bool(four), "six": bool(six), "wicket": out,
+        "free_hit": before.get("free_hit", False),  # bowled as a free hit (after a no-ball)
     }
 
 

@@ -42,3 +42,18 @@ def test_a_rate_of_nought_is_shown(client):
     page = client.get(f"/matches/{match.pk}/").content.decode()
     # Six dots: a strike rate and an economy of 0.0, not the dash that means "no balls yet".
     assert "<td>0.0</td>" in page
+
+
+def test_a_free_hit_is_marked_in_the_commentary(client):
+    from games.services import match_record_action
+    from tests.games.factories import start_action
+
+    match = make_match(overs=2, players=3)
+    match_record_action(match=match, action=start_action(match))
+    match_record_action(match=match, action={"kind": "delivery", "extras": {"noballs": 1}})
+    match_record_action(match=match, action={"kind": "delivery", "runs": 4, "boundary": True})
+    match_record_action(match=match, action={"kind": "delivery", "runs": 1})
+    page = client.get(f"/matches/{match.pk}/").content.decode()
+    assert page.count('class="free-hit">FREE HIT</b>') == 1  # the ball after the no-ball only
+    line = page[page.index('class="free-hit"'):][:300]
+    assert "FOUR" in line
