@@ -42,16 +42,19 @@ def _over_ticks(overs: int) -> list[dict]:
     return [{"x": _x(o, overs), "label": o} for o in range(0, overs + 1, every)]
 
 
-def worm(stories: list, balls_per_over: int, max_overs: int | None) -> dict | None:
+def worm(stories: list, balls_per_over: int, max_overs: int | None,
+         target: int | None = None) -> dict | None:
+    """The worm; with ``target`` (a chase's, revised or not) its line across the chart."""
     if not any(len(s.worm) > 1 for s in stories):
         return None
     overs = _axis_overs(max_overs, [math.ceil(s.worm[-1][0] / balls_per_over) for s in stories])
     # At least a run a ball in a limited-overs match: the scale (and every point) moves only
     # when a side outscores it, not every few runs.
     top, step = _ceiling(max([s.worm[-1][1] for s in stories] + [balls_per_over *
-                                                                (max_overs or 0)]))
+                                                                (max_overs or 0), target or 0]))
     balls = overs * balls_per_over
     return {
+        "target": None if not target else {"runs": target, "y": _y(target, top)},
         "frame": FRAME, "grid": _grid(top, step), "ticks": _over_ticks(overs),
         "lines": [{"series": i % 4, "colour": s.colour, "name": s.batting, "number": s.number,
                    "segments": _worm_segments(s.worm, balls_per_over, balls, top),

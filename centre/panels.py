@@ -202,11 +202,21 @@ def centre_context(match: Match, *, all_commentary: bool = False) -> dict:
         "xis": _xis(config) if status == "upcoming" else None,
         "commentary": story["overs"] if all_commentary else story["overs"][:COMMENTARY_OVERS],
         "more_commentary": not all_commentary and len(story["overs"]) > COMMENTARY_OVERS,
-        "worm": charts.worm(main, bpo, overs), "manhattan": charts.manhattan(main, overs),
+        "worm": charts.worm(main, bpo, overs, target=_chase_target(view, config)),
+        "manhattan": charts.manhattan(main, overs),
         "run_rate": charts.run_rate(main, overs), "roles": match_roles(match=match),
         "colours": team_colours(match),
         "tabs": len(view["innings"]) > 1,
     }
+
+
+def _chase_target(view: dict, config: engine.MatchConfig) -> int | None:
+    """The target of a one-innings match's chase (its revised one after a rain rule), for the
+    worm's line; none before the chase or in a two-innings match, or in a super over."""
+    main = [inn for inn in view["innings"] if not inn["super_over"]]
+    if config.innings_per_side != 1 or len(main) != 2:
+        return None
+    return main[1].get("target")
 
 
 def _chase(view: dict, config: engine.MatchConfig) -> str:

@@ -57,3 +57,17 @@ def test_a_free_hit_is_marked_in_the_commentary(client):
     assert page.count('class="free-hit">FREE HIT</b>') == 1  # the ball after the no-ball only
     line = page[page.index('class="free-hit"'):][:300]
     assert "FOUR" in line
+
+
+def test_the_worm_draws_the_chase_target(client):
+    match = play_match(make_match(overs=1, players=3), [1, 4, 0, 6])
+    target = match.state["innings"][1]["target"]
+    page = client.get(f"/matches/{match.pk}/").content.decode()
+    assert f"Target {target}</text>" in page and 'class="target-line"' in page
+    first = make_match(overs=1, players=3)
+    play_match(first, [1])
+    first.refresh_from_db()
+    first.state["innings"] = first.state["innings"][:1]  # no chase yet: no line
+    from centre.panels import centre_context
+
+    assert centre_context(first)["worm"]["target"] is None
