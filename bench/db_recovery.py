@@ -15,8 +15,9 @@ import http.client
 import os
 import secrets
 import signal
-import statistics
 import time
+
+from bench.stats import percentile
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
 
@@ -70,7 +71,7 @@ def _one(*, module: str, delay: str, outage: float, match_id: int) -> dict:
         relay.kill()
     return {"settings": module.rsplit(".", 1)[1], "delay": delay, "status": status,
             "during": f"{statuses.count(503)}/{len(statuses)} × 503",  # noqa: RUF001
-            "refused_p50": statistics.median(refused), "refused_max": max(refused),
+            "refused_p50": percentile(refused, 0.5), "refused_max": max(refused),
             "recovered": recovered}
 
 

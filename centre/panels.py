@@ -280,8 +280,9 @@ def share_card(match: Match) -> dict:
                 _chase(view, config) if status == "innings_break" else STATUS_LABELS[status])}
 
 
-def centre_panels_html(match: Match) -> str:
+def centre_panels_html(match: Match, *, all_commentary: bool = False) -> str:
     """The centre's panels for ``match`` as it stands: what a page loads and realtime pushes."""
     from django.template.loader import render_to_string
 
-    return render_to_string("games/_centre.html", centre_context(match))
+    return render_to_string("games/_centre.html",
+                            centre_context(match, all_commentary=all_commentary))

@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import cache_control
@@ -19,7 +18,7 @@ from django.views.decorators.http import condition, require_GET
 from centre.panels import (
     OVERLAY_MODES,
     OVERLAY_THEMES,
-    centre_context,
+    centre_panels_html,
     overlay_context,
     share_card,
     toss_text,
@@ -89,8 +88,7 @@ def centre_html(match: Match, *, all_commentary: bool = False) -> str:
            f"{'all' if all_commentary else 'some'}")
     html = cache.get(key)
     if html is None:
-        html = render_to_string("games/_centre.html",
-                                centre_context(match, all_commentary=all_commentary))
+        html = centre_panels_html(match, all_commentary=all_commentary)
         cache.set(key, html, CENTRE_TTL)
     return html
 

@@ -23,6 +23,7 @@ from games.models import (
     Team,
     Tournament,
 )
+from games.permissions import can_manage_team
 
 # What recording an action needs of a match besides its state: who may score it, and what its
 # delta shows (the tournament, the toss). Read by the write's own lock (games/services.py), for
@@ -227,13 +228,19 @@ def official_team_named(name: str) -> Team | None:
     return Team.objects.filter(name_key=skeleton(name), guest_of=None).first()
 
 
+def guest_xi(*, team: Team, user) -> Team | None:
+    """``user``'s guest XI of ``team``, if they have fielded one (one per creator: their next
+    friendly picks the same players again)."""
+    return Team.objects.filter(guest_of=team, managers=user).order_by("pk").first()
+
+
 def team_fielded(*, name: str, user) -> Team | None:
     """The team ``user`` would field under ``name`` if one exists (``games.teams``): the real
     team if they manage it, else their guest XI of it. Read-only: it pre-fills set-up."""
     real = official_team_named(name)
-    if real is None or user.is_staff or real.managers.filter(pk=user.pk).exists():
+    if real is None or can_manage_team(user, real):
         return real
-    return Team.objects.filter(guest_of=real, managers=user).order_by("pk").first()
+    return guest_xi(team=real, user=user)
 
 
 def known_players(*, team: Team) -> dict[str, Player]:

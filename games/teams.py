@@ -17,7 +17,7 @@ from cricket import engine
 from games.models import LogEntry, Match, MatchPlayer, Player, Team
 from games.permissions import can_manage_team
 from games.players import player_merge, renamed
-from games.selectors import known_players, official_team_named
+from games.selectors import guest_xi, known_players, official_team_named
 from games.services import match_refold
 from games.signals import teams_linked
 
@@ -37,8 +37,7 @@ def team_for_side(*, name: str, by) -> Team:
         return team
     if by is None or can_manage_team(by, real):
         return real
-    # One guest XI of a team per creator: their next friendly picks the same players again.
-    guest = Team.objects.filter(guest_of=real, managers=by).order_by("pk").first()
+    guest = guest_xi(team=real, user=by)
     if guest is None:
         guest = Team.objects.create(name=real.name, guest_of=real,
                                     link_status=Team.LinkStatus.PENDING)
@@ -70,16 +69,19 @@ def team_link_accept(*, guest: Team) -> list[int]:
             payload = renamed(entry.payload, old, new, TEAM_KEYS)
             if payload != entry.payload:
                 LogEntry.objects.filter(pk=entry.pk).update(payload=payload)
-        for match in Match.objects.filter(pk__in=match_ids):
-            match_refold(match=match)  # the config names the real team's id
+        refolded: set[int] = set()
         for player in players:
             same = known.get(player.name.casefold())
-            try:
-                if same is None:
-                    raise engine.IllegalAction("new to the squad")
-                player_merge(keep=same, duplicates=[player])
-            except engine.IllegalAction:  # a new name, or two people who played together
-                real.squad.add(player)
+            if same is not None:
+                try:
+                    refolded.update(player_merge(keep=same, duplicates=[player]))
+                    continue
+                except engine.IllegalAction:  # two people who played together
+                    pass
+            real.squad.add(player)
+        # The rest are refolded here once: their config must name the real team's id.
+        for match in Match.objects.filter(pk__in=match_ids).exclude(pk__in=refolded):
+            match_refold(match=match)
         guest.delete()
         teams_linked.send(sender=Team, team=real, match_ids=match_ids)
     return match_ids
